@@ -1,0 +1,71 @@
+// The x86-64 JIT: compiles optimised IR blocks into a code cache (xbyak),
+// chains them, and runs them.
+//
+// Contract with the rest of Ferry:
+// - Guest state lives in CpuState, addressed from a pinned host register.
+// - At every instruction that may fault (ir::Faults) all guest state written
+//   earlier in the block is already stored in CpuState, and the host pc of an
+//   inline guest access maps back to the guest pc (guest_pc_for_host_pc), so
+//   that a host SIGSEGV there becomes a precise guest fault.
+// - A block returns to run()'s caller when its terminal cannot be chained,
+//   when CpuState::exit_request is set at a block entry, or after an exit
+//   (RaiseException, Terminal::Exit). state.pc is always the next guest pc.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "core/cpu_state.h"
+#include "ir/ir.h"
+
+namespace ferry::x64 {
+
+struct BackendOptions {
+    size_t code_cache_bytes = 64u << 20;
+    bool chaining = true;   // -d nochain turns it off
+};
+
+struct BackendStats {
+    uint64_t blocks_compiled = 0;
+    uint64_t host_bytes = 0;
+    uint64_t guest_instructions_compiled = 0;
+    uint64_t dispatcher_exits = 0;    // block exits that came back to run()'s caller
+    uint64_t chained_links = 0;       // jumps patched to go block to block
+    uint64_t indirect_hits = 0;       // only counted when stats are enabled
+    uint64_t indirect_misses = 0;
+    uint64_t cache_flushes = 0;
+};
+
+class Backend {
+public:
+    explicit Backend(const BackendOptions& options = {});
+    ~Backend();
+    Backend(const Backend&) = delete;
+    Backend& operator=(const Backend&) = delete;
+
+    // Host code for (pc, flags) if compiled, else nullptr.
+    const void* lookup(uint64_t pc, uint64_t flags) const;
+    // Compiles block (already optimised). If the cache is full it is flushed
+    // first (all blocks dropped), so the result is never null.
+    const void* compile(const ir::Block& block);
+    // Runs translated code from `code` until a block returns to the dispatcher.
+    void run(CpuState& state, const void* code);
+
+    // Drops every block overlapping guest [lo, hi): later lookups miss, and
+    // jumps chained into them go back through the dispatcher.
+    void invalidate(uint64_t lo, uint64_t hi);
+    void flush();
+
+    // Fault support: is host_pc in the code cache, and which guest instruction
+    // made the access there.
+    bool contains(uintptr_t host_pc) const;
+    bool guest_pc_for_host_pc(uintptr_t host_pc, uint64_t& guest_pc) const;
+
+    const BackendStats& stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ferry::x64

@@ -1,0 +1,64 @@
+// The guest CPU as one plain struct. Translated code addresses it at fixed
+// offsets from a pinned host register, so its layout is part of the JIT ABI:
+// keep it standard-layout and append new fields rather than reorder.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace ferry {
+
+struct alignas(16) Vec128 {
+    uint64_t lo = 0, hi = 0;
+    bool operator==(const Vec128&) const = default;
+};
+
+// Why a block returned to the run loop (CpuState::exit_reason).
+enum class ExitReason : uint32_t {
+    None = 0,
+    Syscall,         // SVC: exit_info = imm16; pc = next instruction
+    Undefined,       // UNDEF: pc = faulting instruction, exit_info = instruction word
+    Breakpoint,      // BRK: exit_info = imm16
+    Halt,            // HLT: exit_info = imm16 (semihosting in system mode)
+    DataAbort,       // guest memory fault: fault_address, pc = faulting instruction
+    InstructionAbort,// fetch from unmapped/non-executable memory: pc
+    Alignment,       // misaligned exclusive/atomic
+    ExitRequest,     // exit_request was set (signals, timers, debugger)
+    CodeModified,    // a translated code page was written: pc = next block
+};
+
+struct CpuState {
+    uint64_t x[31] = {};   // X0..X30
+    uint64_t sp = 0;       // SP_EL0 (user mode)
+    uint64_t pc = 0;
+    uint32_t nzcv = 0;     // PSTATE.NZCV in bits 31:28, the MRS NZCV layout
+    uint32_t fpcr = 0;
+    uint32_t fpsr = 0;
+    uint32_t exit_request = 0;  // non-zero: leave translated code at the next block entry
+    Vec128 v[32] = {};     // V0..V31, lane 0 in the low bits
+
+    uint64_t tpidr_el0 = 0;
+    uint64_t tpidrro_el0 = 0;
+
+    // Local exclusive monitor (LDXR/STXR): address, size in bytes and the value
+    // seen, so that STXR can complete with one host compare-and-swap.
+    uint64_t exclusive_addr = 0;
+    Vec128 exclusive_value = {};
+    uint32_t exclusive_size = 0;   // 0 = open (no reservation)
+
+    // Filled in when a block exits to the run loop.
+    ExitReason exit_reason = ExitReason::None;
+    uint32_t exit_info = 0;
+    uint64_t fault_address = 0;
+    uint64_t fault_pc = 0;         // guest pc of an access made outside inline JIT code
+    uint32_t fault_is_write = 0;
+
+    // User-mode memory: guest address g lives at host guest_base + (g & guest_mask).
+    uint64_t guest_base = 0;
+    uint64_t guest_mask = 0;
+
+    // Owned by the backend: the x64 JIT keeps its dispatch tables here.
+    void* jit_context = nullptr;
+    void* runtime = nullptr;       // the Engine running this CPU
+};
+
+}  // namespace ferry

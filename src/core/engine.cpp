@@ -1,0 +1,240 @@
+#include "core/engine.h"
+
+#include <setjmp.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "backend/interp/interpreter.h"
+#include "backend/x64/x64_backend.h"
+#include "core/fault.h"
+#include "core/guest_memory.h"
+#include "ir/passes/passes.h"
+
+namespace ferry {
+
+void optimize(ir::Block& block) {
+    ir::passes::get_set_elimination(block);
+    ir::passes::constant_folding(block);
+    ir::passes::dead_flag_elimination(block);
+    ir::passes::dead_code_elimination(block);
+}
+
+namespace {
+// The engine whose guest is running on this thread, for raise_guest_fault.
+thread_local sigjmp_buf* active_fault_target = nullptr;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
+void raise_guest_fault(CpuState& s, ExitReason reason, uint64_t address, uint64_t pc) {
+    s.exit_reason = reason;
+    s.fault_address = address;
+    s.pc = pc;
+    if (!active_fault_target) {
+        std::fprintf(stderr, "ferry: internal error: guest fault at pc 0x%" PRIx64 " outside guest execution\n", pc);
+        std::_Exit(70);
+    }
+    siglongjmp(*active_fault_target, 1);
+}
+
+struct Engine::Impl {
+    a64::FetchFn fetch;
+    EngineOptions options;
+    x64::Backend backend;
+    // IR of translated blocks, kept for the interpreter and lockstep.
+    std::map<uint64_t, ir::Block> ir_blocks;
+    std::vector<interp::StoreRecord> journal;
+
+    Impl(a64::FetchFn f, EngineOptions o)
+        : fetch(std::move(f)), options(std::move(o)),
+          backend(x64::BackendOptions{.code_cache_bytes = 64u << 20,
+                                      .chaining = options.chaining && options.mode == ExecMode::Jit}) {}
+};
+
+Engine::Engine(CpuState& state, a64::FetchFn fetch, EngineOptions options)
+    : state_(state), impl_(std::make_unique<Impl>(std::move(fetch), std::move(options))) {}
+
+Engine::~Engine() = default;
+
+namespace {
+
+// Runs fn; returns false if the guest faulted inside (state already says how).
+template <typename Fn>
+bool run_guarded(Fn&& fn) {
+    sigjmp_buf here;
+    sigjmp_buf* outer = active_fault_target;
+    if (sigsetjmp(here, 1)) {
+        active_fault_target = outer;
+        return false;
+    }
+    active_fault_target = &here;
+    fn();
+    active_fault_target = outer;
+    return true;
+}
+
+std::string describe_divergence(const CpuState& want, const CpuState& got) {
+    char buf[200];
+    for (unsigned r = 0; r < 31; ++r)
+        if (want.x[r] != got.x[r]) {
+            snprintf(buf, sizeof buf, "x%u: interpreter 0x%016" PRIx64 ", jit 0x%016" PRIx64, r, want.x[r], got.x[r]);
+            return buf;
+        }
+    auto field = [&](const char* name, uint64_t a, uint64_t b) -> std::string {
+        if (a == b) return {};
+        snprintf(buf, sizeof buf, "%s: interpreter 0x%" PRIx64 ", jit 0x%" PRIx64, name, a, b);
+        return buf;
+    };
+    for (const std::string& d :
+         {field("sp", want.sp, got.sp), field("pc", want.pc, got.pc), field("nzcv", want.nzcv, got.nzcv),
+          field("fpcr", want.fpcr, got.fpcr), field("fpsr", want.fpsr, got.fpsr),
+          field("tpidr_el0", want.tpidr_el0, got.tpidr_el0),
+          field("exit_reason", static_cast<uint64_t>(want.exit_reason), static_cast<uint64_t>(got.exit_reason)),
+          field("exit_info", want.exit_info, got.exit_info),
+          field("fault_address", want.fault_address, got.fault_address),
+          field("exclusive_size", want.exclusive_size, got.exclusive_size)})
+        if (!d.empty()) return d;
+    for (unsigned r = 0; r < 32; ++r)
+        if (!(want.v[r] == got.v[r])) {
+            snprintf(buf, sizeof buf, "v%u: interpreter 0x%016" PRIx64 "%016" PRIx64 ", jit 0x%016" PRIx64 "%016" PRIx64, r,
+                     want.v[r].hi, want.v[r].lo, got.v[r].hi, got.v[r].lo);
+            return buf;
+        }
+    return {};
+}
+
+}  // namespace
+
+ExitReason Engine::run() {
+    Impl& im = *impl_;
+    CpuState& s = state_;
+    s.exit_reason = ExitReason::None;
+
+    auto ir_block = [&](uint64_t pc) -> const ir::Block& {
+        auto it = im.ir_blocks.find(pc);
+        if (it != im.ir_blocks.end()) return it->second;
+        const auto t0 = std::chrono::steady_clock::now();
+        ir::Block b = a64::translate_block(pc, im.fetch, im.options.translate);
+        if (im.options.optimize) optimize(b);
+        stats_.blocks_translated++;
+        stats_.guest_instructions_translated += b.guest_instructions;
+        if (im.options.on_translate) im.options.on_translate(b.pc, b.end_pc);
+        stats_.translate_seconds += seconds_since(t0);
+        return im.ir_blocks.emplace(pc, std::move(b)).first->second;
+    };
+    auto jit_code = [&](uint64_t pc) -> const void* {
+        if (const void* code = im.backend.lookup(pc, 0)) return code;
+        const ir::Block& b = ir_block(pc);
+        const auto t0 = std::chrono::steady_clock::now();
+        const void* code = im.backend.compile(b);
+        stats_.translate_seconds += seconds_since(t0);
+        return code;
+    };
+
+    const auto t0 = std::chrono::steady_clock::now();
+    while (s.exit_reason == ExitReason::None) {
+        if (s.exit_request || (im.options.dispatch_limit && stats_.dispatches >= im.options.dispatch_limit)) {
+            s.exit_reason = ExitReason::ExitRequest;
+            break;
+        }
+        stats_.dispatches++;
+        const uint64_t pc = s.pc;
+        switch (im.options.mode) {
+        case ExecMode::Jit: {
+            const void* code = jit_code(pc);
+            run_guarded([&] { im.backend.run(s, code); });
+            break;
+        }
+        case ExecMode::Interpreter: {
+            const ir::Block& b = ir_block(pc);
+            stats_.instructions_stepped += b.guest_instructions;
+            run_guarded([&] { interp::run_block(b, s); });
+            break;
+        }
+        case ExecMode::Lockstep: {
+            const ir::Block& b = ir_block(pc);
+            const void* code = jit_code(pc);
+            stats_.instructions_stepped += b.guest_instructions;
+            const CpuState before = s;
+            im.journal.clear();
+            run_guarded([&] { interp::run_block(b, s, &im.journal); });
+            const CpuState want = s;
+            // What the interpreter wrote, then undo it so the JIT starts from the same memory.
+            std::vector<std::array<uint8_t, 64>> written(im.journal.size());
+            for (size_t i = 0; i < im.journal.size(); ++i)
+                std::memcpy(written[i].data(), guest_host_ptr(s, im.journal[i].addr), im.journal[i].size);
+            for (size_t i = im.journal.size(); i-- > 0;)
+                std::memcpy(guest_host_ptr(s, im.journal[i].addr), im.journal[i].old_bytes.data(), im.journal[i].size);
+            s = before;
+            run_guarded([&] { im.backend.run(s, code); });
+            std::string diff = describe_divergence(want, s);
+            for (size_t i = 0; diff.empty() && i < im.journal.size(); ++i)
+                if (std::memcmp(written[i].data(), guest_host_ptr(s, im.journal[i].addr), im.journal[i].size) != 0) {
+                    char buf[120];
+                    snprintf(buf, sizeof buf, "memory at 0x%" PRIx64 " (%u bytes) differs", im.journal[i].addr,
+                             im.journal[i].size);
+                    diff = buf;
+                }
+            if (!diff.empty()) {
+                uint32_t word = 0;
+                im.fetch(pc, word);
+                char head[120];
+                snprintf(head, sizeof head, "lockstep divergence in block 0x%" PRIx64 " (first insn 0x%08x): ", pc, word);
+                if (im.options.on_divergence) im.options.on_divergence(head + diff);
+                s.exit_reason = ExitReason::Undefined;
+                s.exit_info = word;
+            }
+            break;
+        }
+        }
+    }
+    stats_.run_seconds += seconds_since(t0);
+    return s.exit_reason;
+}
+
+void Engine::invalidate(uint64_t lo, uint64_t hi) {
+    // Blocks never cross a page, so only those starting within a page before lo can overlap.
+    auto it = impl_->ir_blocks.lower_bound(lo > 0x1000 ? lo - 0x1000 : 0);
+    while (it != impl_->ir_blocks.end() && it->first < hi) {
+        if (it->second.end_pc > lo)
+            it = impl_->ir_blocks.erase(it);
+        else
+            ++it;
+    }
+    impl_->backend.invalidate(lo, hi);
+}
+
+uint64_t Engine::guest_pc_for_fault(uintptr_t host_pc) const {
+    uint64_t pc;
+    if (impl_->backend.guest_pc_for_host_pc(host_pc, pc)) return pc;
+    return state_.fault_pc;
+}
+
+std::string Engine::stats_report() const {
+    const x64::BackendStats& b = impl_->backend.stats();
+    char buf[1024];
+    const double guest = static_cast<double>(b.guest_instructions_compiled ? b.guest_instructions_compiled : 1);
+    snprintf(buf, sizeof buf,
+             "ferry stats:\n"
+             "  blocks translated       %" PRIu64 " (%.1f guest instructions each)\n"
+             "  time translating        %.3f s of %.3f s running (%.1f%%)\n"
+             "  host bytes per guest insn %.1f\n"
+             "  dispatcher entries      %" PRIu64 "\n"
+             "  chained links           %" PRIu64 "\n"
+             "  code cache flushes      %" PRIu64 "\n",
+             stats_.blocks_translated,
+             stats_.blocks_translated ? double(stats_.guest_instructions_translated) / double(stats_.blocks_translated) : 0.0,
+             stats_.translate_seconds, stats_.run_seconds,
+             stats_.run_seconds > 0 ? 100.0 * stats_.translate_seconds / stats_.run_seconds : 0.0,
+             double(b.host_bytes) / guest, stats_.dispatches, b.chained_links, b.cache_flushes);
+    return buf;
+}
+
+}  // namespace ferry

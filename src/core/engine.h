@@ -1,0 +1,71 @@
+// The run loop: find or translate the block at pc, run it (JIT by default,
+// interpreter on request, or both in lockstep), until something needs the
+// embedder (a system call, a fault, UNDEF, an exit request).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/cpu_state.h"
+#include "frontend/a64/translator.h"
+
+namespace ferry {
+
+enum class ExecMode { Jit, Interpreter, Lockstep };
+
+struct EngineOptions {
+    ExecMode mode = ExecMode::Jit;
+    bool chaining = true;
+    bool optimize = true;
+    a64::TranslateOptions translate;
+    // Called once per newly translated guest range [pc, end) (user mode
+    // write-protects the page to catch self-modifying code).
+    std::function<void(uint64_t pc, uint64_t end)> on_translate;
+    // Stop with ExitReason::ExitRequest after this many dispatches (0: never); the fuzzer's bound on loops.
+    uint64_t dispatch_limit = 0;
+    // Lockstep divergence: called with a one-line description; run() then returns ExitReason::Undefined.
+    std::function<void(const std::string&)> on_divergence;
+};
+
+struct EngineStats {
+    uint64_t blocks_translated = 0;
+    uint64_t guest_instructions_translated = 0;
+    uint64_t dispatches = 0;
+    uint64_t instructions_stepped = 0;  // guest instructions run block by block (interpreter, lockstep)
+    double translate_seconds = 0;
+    double run_seconds = 0;
+};
+
+class Engine {
+public:
+    Engine(CpuState& state, a64::FetchFn fetch, EngineOptions options);
+    ~Engine();
+
+    // Runs until a block sets state.exit_reason; returns it (state.pc is the
+    // pc to resume at, or the faulting instruction).
+    ExitReason run();
+
+    // Self-modifying code: forget every block overlapping guest [lo, hi).
+    void invalidate(uint64_t lo, uint64_t hi);
+
+    // The host signal handler asks: which guest instruction made the access
+    // at host_pc (inside JIT code)? Falls back to state.fault_pc.
+    uint64_t guest_pc_for_fault(uintptr_t host_pc) const;
+
+    CpuState& state() { return state_; }
+    const EngineStats& stats() const { return stats_; }
+    std::string stats_report() const;
+
+private:
+    struct Impl;
+    CpuState& state_;
+    EngineStats stats_;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Runs the IR passes in order (get/set elimination, constant folding, dead
+// flag elimination, dead code elimination).
+void optimize(ir::Block& block);
+
+}  // namespace ferry

@@ -1,0 +1,27 @@
+// IR passes, each in its own file. All are linear in the block size.
+#pragma once
+#include "ir/ir.h"
+
+namespace ferry::ir::passes {
+
+// Replaces reads of guest registers with the value last read or written in
+// the block, and drops writes that a later write overwrites before anything
+// can observe the register (a fault, an exit, a helper).
+void get_set_elimination(Block& block);
+
+// Evaluates pure instructions whose arguments are constants, using the
+// reference semantics, and simplifies identities (x + 0, x & ~0, ...).
+void constant_folding(Block& block);
+
+// Removes NZCV writes that a later NZCV write overwrites before a read or a
+// point where the guest could observe the flags; their flag computations
+// then die in dead code elimination.
+void dead_flag_elimination(Block& block);
+
+// Removes pure instructions whose results are never used.
+void dead_code_elimination(Block& block);
+
+// Rewrites every argument (and the terminal's value) through `replacement`.
+void apply_replacements(Block& block, const std::vector<ValueId>& replacement);
+
+}  // namespace ferry::ir::passes

@@ -1,0 +1,1 @@
+// Keeps the ferry-user library non-empty while its front end is split across files.

@@ -1,0 +1,43 @@
+// Test support: run A64 instruction words through the translator and the
+// interpreter (the reference) against a CpuState.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "backend/interp/interpreter.h"
+#include "core/cpu_state.h"
+#include "frontend/a64/translator.h"
+
+namespace ferry::test {
+
+// A CpuState whose guest addresses are host addresses, so tests can point
+// registers at local buffers.
+inline CpuState make_state() {
+    CpuState s;
+    s.guest_base = 0;
+    s.guest_mask = ~uint64_t{0};
+    return s;
+}
+
+// Executes `words` as straight-line code at `pc` (one block per instruction,
+// so branches and exits are visible): stops at the first exit reason or when
+// the pc leaves the sequence. Returns the final state.
+inline void run_words(CpuState& s, const std::vector<uint32_t>& words, uint64_t pc = 0x10000) {
+    s.pc = pc;
+    for (unsigned steps = 0; steps < 10000; ++steps) {
+        if (s.pc < pc || s.pc >= pc + 4 * words.size()) return;
+        ir::Block b = a64::translate_one(s.pc, words[(s.pc - pc) / 4]);
+        interp::run_block(b, s);
+        if (s.exit_reason != ExitReason::None) return;
+    }
+}
+
+inline CpuState run_one(CpuState s, uint32_t word, uint64_t pc = 0x10000) {
+    run_words(s, {word}, pc);
+    return s;
+}
+
+constexpr uint32_t N = 1u << 31, Z = 1u << 30, C = 1u << 29, V = 1u << 28;
+
+}  // namespace ferry::test
