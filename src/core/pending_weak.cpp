@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "backend/x64/x64_backend.h"
 #include "frontend/a64/translator.h"
 #include "ir/semantics.h"
 
@@ -21,3 +22,21 @@ namespace ferry::ir::sem {
 #include "ir/opcodes.inc"
 #undef OPCODE
 }  // namespace ferry::ir::sem
+
+namespace ferry::x64 {
+[[noreturn]] static void no_backend() {
+    std::fprintf(stderr, "ferry: the x64 backend is not built yet\n");
+    std::abort();
+}
+struct Backend::Impl {};
+__attribute__((weak)) Backend::Backend(const BackendOptions&) {}
+__attribute__((weak)) Backend::~Backend() {}
+__attribute__((weak)) const void* Backend::lookup(uint64_t, uint64_t) const { return nullptr; }
+__attribute__((weak)) const void* Backend::compile(const ir::Block&) { no_backend(); }
+__attribute__((weak)) void Backend::run(CpuState&, const void*) { no_backend(); }
+__attribute__((weak)) void Backend::invalidate(uint64_t, uint64_t) {}
+__attribute__((weak)) void Backend::flush() {}
+__attribute__((weak)) bool Backend::contains(uintptr_t) const { return false; }
+__attribute__((weak)) bool Backend::guest_pc_for_host_pc(uintptr_t, uint64_t&) const { return false; }
+__attribute__((weak)) const BackendStats& Backend::stats() const { static BackendStats s; return s; }
+}  // namespace ferry::x64

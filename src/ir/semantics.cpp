@@ -70,10 +70,11 @@ Vec128 cas_sized(uint8_t* p, Vec128 expected, Vec128 desired, unsigned bytes) {
     case 4: { uint32_t e = expected.lo; __atomic_compare_exchange_n(reinterpret_cast<uint32_t*>(p), &e, uint32_t(desired.lo), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); return scalar(e); }
     case 8: { uint64_t e = expected.lo; __atomic_compare_exchange_n(reinterpret_cast<uint64_t*>(p), &e, desired.lo, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); return scalar(e); }
     default: {
-        unsigned __int128 e = (static_cast<unsigned __int128>(expected.hi) << 64) | expected.lo;
+        // The __sync form compiles to an inline cmpxchg16b with -mcx16 (no libatomic).
+        const unsigned __int128 e = (static_cast<unsigned __int128>(expected.hi) << 64) | expected.lo;
         const unsigned __int128 d = (static_cast<unsigned __int128>(desired.hi) << 64) | desired.lo;
-        __atomic_compare_exchange_n(reinterpret_cast<unsigned __int128*>(p), &e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-        return Vec128{static_cast<uint64_t>(e), static_cast<uint64_t>(e >> 64)};
+        const unsigned __int128 old = __sync_val_compare_and_swap(reinterpret_cast<unsigned __int128*>(p), e, d);
+        return Vec128{static_cast<uint64_t>(old), static_cast<uint64_t>(old >> 64)};
     }
     }
 }
