@@ -11,6 +11,7 @@
 
 #include "backend/interp/interpreter.h"
 #include "backend/x64/x64_backend.h"
+#include "common/log.h"
 #include "core/fault.h"
 #include "core/guest_memory.h"
 #include "ir/passes/passes.h"
@@ -80,6 +81,29 @@ bool run_guarded(Fn&& fn) {
     return true;
 }
 
+void log_translation(const ir::Block& b, const a64::FetchFn& fetch) {
+    if (log::enabled(log::InAsm)) {
+        std::vector<uint32_t> words(b.guest_instructions);
+        for (uint32_t i = 0; i < b.guest_instructions; ++i) fetch(b.pc + 4 * i, words[i]);
+        log::printf("IN:\n%s\n", log::disassemble_a64(b.pc, words.data(), words.size()).c_str());
+    }
+    if (log::enabled(log::Op)) log::printf("OP:\n%s\n", ir::to_string(b).c_str());
+}
+
+void log_dispatch(const CpuState& s) {
+    if (log::enabled(log::Exec)) log::printf("Trace: pc=0x%016" PRIx64 "\n", s.pc);
+    if (!log::enabled(log::Cpu)) return;
+    std::string line;
+    char buf[64];
+    for (unsigned r = 0; r < 31; ++r) {
+        snprintf(buf, sizeof buf, "X%02u=%016" PRIx64 "%s", r, s.x[r], r % 4 == 3 ? "\n" : " ");
+        line += buf;
+    }
+    snprintf(buf, sizeof buf, " SP=%016" PRIx64 "\nPC=%016" PRIx64 " NZCV=%x\n", s.sp, s.pc, s.nzcv >> 28);
+    line += buf;
+    log::printf("%s", line.c_str());
+}
+
 std::string describe_divergence(const CpuState& want, const CpuState& got) {
     char buf[200];
     for (unsigned r = 0; r < 31; ++r)
@@ -122,7 +146,9 @@ ExitReason Engine::run() {
         if (it != im.ir_blocks.end()) return it->second;
         const auto t0 = std::chrono::steady_clock::now();
         ir::Block b = a64::translate_block(pc, im.fetch, im.options.translate);
+        log_translation(b, im.fetch);
         if (im.options.optimize) optimize(b);
+        if (log::enabled(log::Op)) log::printf("OP after optimization:\n%s\n", ir::to_string(b).c_str());
         stats_.blocks_translated++;
         stats_.guest_instructions_translated += b.guest_instructions;
         if (im.options.on_translate) im.options.on_translate(b.pc, b.end_pc);
@@ -146,6 +172,7 @@ ExitReason Engine::run() {
         }
         stats_.dispatches++;
         const uint64_t pc = s.pc;
+        log_dispatch(s);
         switch (im.options.mode) {
         case ExecMode::Jit: {
             const void* code = jit_code(pc);
