@@ -1,0 +1,127 @@
+// Exception generation, hints, barriers, PSTATE and system instructions, and
+// system register moves, as a Linux process at EL0 may use them.
+#include "core/cpu_state.h"
+#include "frontend/a64/translate_common.h"
+#include "ir/cpu_features.h"
+
+namespace ferry::a64 {
+
+using ir::Opcode;
+
+namespace {
+
+void exit_with(Translator& t, ExitReason reason, uint32_t info, uint64_t resume_pc) {
+    t.exit_with(static_cast<uint32_t>(reason), info, resume_pc);
+}
+
+}  // namespace
+
+// SVC, BRK and HLT leave to the run loop. HVC, SMC and DCPS1-3 are UNDEF at EL0.
+bool EXCEPTION(Translator& t, Insn in) {
+    if (in["op2"] != 0) return false;
+    const uint32_t imm16 = in["imm16"];
+    enum { SVC = 0b000'01, BRK = 0b001'00, HLT = 0b010'00 };  // opc:LL
+    switch ((in["opc"] << 2) | in["LL"]) {
+    case SVC: exit_with(t, ExitReason::Syscall, imm16, t.next_pc()); return true;
+    case BRK: exit_with(t, ExitReason::Breakpoint, imm16, t.pc); return true;
+    case HLT: exit_with(t, ExitReason::Halt, imm16, t.pc); return true;
+    }
+    return false;
+}
+
+// Every hint (NOP, YIELD, WFE, WFI, SEV, SEVL and the unallocated ones, which
+// the architecture defines as NOPs) does nothing observable for one process.
+bool HINT(Translator&, Insn) { return true; }
+
+bool BARRIER(Translator& t, Insn in) {
+    if (in["Rt"] != 0b11111) return false;
+    enum { CLREX = 0b010, DSB = 0b100, DMB = 0b101, ISB = 0b110 };
+    auto barrier = [&](ir::BarrierKind kind) {
+        t.ir.emit(Opcode::Barrier, Type::Void, {}, {}, {}, static_cast<uint64_t>(kind));
+    };
+    switch (in["op2"]) {
+    case CLREX: t.ir.emit(Opcode::ClearExclusive, Type::Void); return true;
+    case DSB: barrier(ir::BarrierKind::DataSync); return true;
+    case DMB: barrier(ir::BarrierKind::DataMemory); return true;
+    case ISB:
+        // Later instructions are fetched anew: end the block here.
+        barrier(ir::BarrierKind::InstructionSync);
+        t.branch_to(t.next_pc());
+        return true;
+    }
+    return false;
+}
+
+// ARMv8.0's PSTATE fields here are SPSel, DAIFSet and DAIFClr; Linux runs EL0
+// with SCTLR_EL1.UMA = 0, so none of them is writable: UNDEF.
+bool MSR_imm(Translator&, Insn) { return false; }
+
+// SYS at EL0: DC ZVA zeroes a block; the cache maintenance EL0 may issue (DC
+// CVAU/CVAC/CVAP/CIVAC, IC IVAU) has no effect here because memory is
+// coherent and self-modifying code is caught by write-protecting code pages.
+// SYSL and every other operation are UNDEF.
+bool SYS(Translator& t, Insn in) {
+    if (in["L"]) return false;
+    constexpr auto op = [](unsigned op1, unsigned crn, unsigned crm, unsigned op2) {
+        return cpu::sysreg_id(1, op1, crn, crm, op2);
+    };
+    switch (cpu::sysreg_id(1, in["op1"], in["CRn"], in["CRm"], in["op2"])) {
+    case op(3, 7, 4, 1):  // DC ZVA
+        t.ir.emit(Opcode::ZeroBlock, Type::Void, t.X(in["Rt"]), {}, {}, t.pc);
+        return true;
+    case op(3, 7, 11, 1):  // DC CVAU
+    case op(3, 7, 10, 1):  // DC CVAC
+    case op(3, 7, 12, 1):  // DC CVAP
+    case op(3, 7, 14, 1):  // DC CIVAC
+    case op(3, 7, 5, 1):   // IC IVAU
+        return true;
+    }
+    return false;
+}
+
+namespace {
+
+void move_from_sysreg(Translator& t, uint32_t id, unsigned rt) {
+    namespace reg = cpu::sysreg;
+    auto get = [&](Opcode op, Type type) { return t.ir.zext(Type::U64, t.ir.emit(op, type)); };
+    Value value;
+    switch (id) {
+    case reg::NZCV: value = get(Opcode::GetNZCV, Type::U32); break;
+    case reg::FPCR: value = get(Opcode::GetFPCR, Type::U32); break;
+    case reg::FPSR: value = get(Opcode::GetFPSR, Type::U32); break;
+    case reg::TPIDR_EL0: value = get(Opcode::GetTPIDR, Type::U64); break;
+    default: value = t.ir.emit(Opcode::ReadSysReg, Type::U64, {}, {}, {}, id, t.pc); break;
+    }
+    t.set_X(rt, value);
+}
+
+void move_to_sysreg(Translator& t, uint32_t id, unsigned rt) {
+    namespace reg = cpu::sysreg;
+    const Value value = t.X(rt);
+    auto set = [&](Opcode op, Type type) { t.ir.emit(op, Type::Void, t.ir.trunc(type, value)); };
+    // RES0 bits of FPCR and FPSR stay zero whatever is written.
+    auto set_masked = [&](Opcode op, uint32_t implemented) {
+        t.ir.emit(op, Type::Void, t.ir.and_(t.ir.trunc(Type::U32, value), t.ir.imm32(implemented)));
+    };
+    switch (id) {
+    case reg::NZCV: set(Opcode::SetNZCV, Type::U32); break;
+    case reg::FPCR: set_masked(Opcode::SetFPCR, cpu::kFpcrImplemented); break;
+    case reg::FPSR: set_masked(Opcode::SetFPSR, cpu::kFpsrImplemented); break;
+    case reg::TPIDR_EL0: set(Opcode::SetTPIDR, Type::U64); break;
+    default: t.ir.emit(Opcode::WriteSysReg, Type::Void, value, {}, {}, id, t.pc); break;
+    }
+}
+
+}  // namespace
+
+// MRS and MSR (register). op0 = 2 + o0.
+bool MOVE_sysreg(Translator& t, Insn in) {
+    const uint32_t id = cpu::sysreg_id(2 + in["o0"], in["op1"], in["CRn"], in["CRm"], in["op2"]);
+    if (in["L"])
+        move_from_sysreg(t, id, in["Rt"]);
+    else
+        move_to_sysreg(t, id, in["Rt"]);
+    return true;
+}
+
+}  // namespace ferry::a64
