@@ -22,7 +22,9 @@ namespace ferry::x64 {
 
 struct BackendOptions {
     size_t code_cache_bytes = 64u << 20;
-    bool chaining = true;   // -d nochain turns it off
+    bool chaining = true;   // -d nochain turns it off: every block returns to the dispatcher
+    bool count_indirect_hits = false;  // --stats: count inline indirect-table hits (costs an inc per hit)
+    bool baseline_x86_64 = false;      // emit no lzcnt/BMI/SSE4.1 (tests the fallback code paths)
 };
 
 struct BackendStats {

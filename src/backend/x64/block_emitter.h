@@ -1,0 +1,165 @@
+// Compiles one IR block into the code cache. The driver (block_emitter.cpp)
+// walks the instructions; the emitters are split by domain:
+// emit_integer.cpp (arithmetic, logic, shifts, flags), emit_memory.cpp (guest
+// state and guest memory), emit_vector.cpp (U128), emit_terminal.cpp (block
+// entry, exits, chaining, indirect lookup, return stack). Anything without an
+// inline emitter calls the opcode's reference function.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+#include <xbyak/xbyak.h>
+
+#include "backend/x64/block_table.h"
+#include "backend/x64/reg_alloc.h"
+#include "ir/ir.h"
+
+namespace ferry::x64 {
+
+// The register of r for an operation `bits` wide: 8/16/32-bit operations run
+// on 32-bit registers and re-mask their result.
+inline Xbyak::Reg32e op_reg(const Xbyak::Reg64& r, unsigned bits) {
+    return bits > 32 ? Xbyak::Reg32e(r) : Xbyak::Reg32e(r.cvt32());
+}
+// The register of r exactly `bits` wide.
+inline Xbyak::Reg exact_reg(const Xbyak::Reg64& r, unsigned bits) {
+    switch (bits) {
+    case 8: return r.cvt8();
+    case 16: return r.cvt16();
+    case 32: return r.cvt32();
+    default: return r;
+    }
+}
+
+// Host instruction-set extensions the emitters may use.
+struct HostFeatures {
+    bool lzcnt = false;
+    bool bmi1 = false;
+    bool bmi2 = false;
+    bool sse41 = false;
+    static HostFeatures detect();
+};
+
+// What a block's code needs from the backend.
+struct EmitContext {
+    const void* epilogue;        // return to run()'s caller; state.pc already stored
+    const void* indirect_miss;   // the same, after an indirect-table miss
+    const abi::IndirectEntry* indirect_table;
+    uint64_t* indirect_hits;     // counted when not null
+    bool chaining;
+    HostFeatures features;
+};
+
+class BlockEmitter {
+public:
+    BlockEmitter(Xbyak::CodeGenerator& code, const ir::Block& block, const EmitContext& context);
+
+    // Emits the block and returns its entry point. Throws Xbyak::Error when
+    // the cache is full.
+    const void* emit();
+    std::vector<LinkSite>& link_sites() { return sites_; }
+    std::vector<AccessRecord>& accesses() { return accesses_; }
+
+private:
+    // An x86 source operand: an immediate when the IR value is a constant that fits.
+    struct Source {
+        std::optional<uint32_t> imm;
+        Xbyak::Reg64 reg;
+        // For stores of an immediate, which xbyak takes as a 64-bit value.
+        uint64_t imm_sign_extended() const { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(*imm))); }
+    };
+    enum class Alu { Add, Adc, Sub, Sbb, And, Or, Xor, Cmp };
+    enum class Shift { Lsl, Lsr, Asr, Ror };
+    enum class Cond { Z, NZ, C, NC, S, NS };
+
+    void emit_inst(const ir::Inst& inst);
+    void emit_call(const ir::Inst& inst);
+
+    // Shared helpers.
+    const ir::Inst& arg(const ir::Inst& inst, unsigned i) const { return block_.insts[inst.args[i]]; }
+    Source source(ir::ValueId v, unsigned bits);
+    Source constant_source(uint64_t value, unsigned bits);
+    void alu(Alu op, const Xbyak::Reg& dst, const Source& src);
+    void zero_extend(const Xbyak::Reg64& r, unsigned bits);
+    void not_within(const Xbyak::Reg64& r, unsigned bits);
+    void set_bool(const Xbyak::Reg64& res, Cond cond);
+    void pack_flags(const Xbyak::Reg64& res, bool invert_carry);
+
+    // emit_integer.cpp
+    void emit_binary(const ir::Inst& inst, Alu op, bool commutative);
+    void emit_add_carry(const ir::Inst& inst);
+    void emit_mul(const ir::Inst& inst);
+    void emit_mul_high(const ir::Inst& inst, bool is_signed);
+    void emit_div(const ir::Inst& inst, bool is_signed);
+    void emit_and_not(const ir::Inst& inst);
+    void emit_or_not(const ir::Inst& inst);
+    void emit_xor_not(const ir::Inst& inst);
+    void emit_not(const ir::Inst& inst);
+    void emit_neg(const ir::Inst& inst);
+    void emit_shift(const ir::Inst& inst, Shift kind);
+    void emit_clz(const ir::Inst& inst);
+    void emit_byte_rev(const ir::Inst& inst);
+    void emit_zero_ext(const ir::Inst& inst);
+    void emit_sign_ext(const ir::Inst& inst);
+    void emit_trunc(const ir::Inst& inst);
+    void emit_select(const ir::Inst& inst);
+    void emit_eq(const ir::Inst& inst);
+    void emit_is_zero(const ir::Inst& inst);
+    void emit_test_bit(const ir::Inst& inst);
+    void emit_nzcv_add(const ir::Inst& inst, bool subtract);
+    void emit_nzcv_logic(const ir::Inst& inst);
+    void emit_cond_holds(const ir::Inst& inst);
+    void emit_get_carry(const ir::Inst& inst);
+
+    // emit_memory.cpp
+    void emit_get(size_t offset, unsigned bits);
+    void emit_set(const ir::Inst& inst, size_t offset, unsigned bits);
+    void emit_get_v(const ir::Inst& inst);
+    void emit_set_v(const ir::Inst& inst);
+    void emit_set_nzcv(const ir::Inst& inst);
+    void emit_load(const ir::Inst& inst);
+    void emit_store(const ir::Inst& inst);
+    Xbyak::Reg64 host_address(ir::ValueId addr);
+    void record_access(const uint8_t* begin, uint64_t guest_pc);
+
+    // emit_vector.cpp; false = no inline form (the caller falls back).
+    bool emit_vector(const ir::Inst& inst);
+    void emit_vec_logic(const ir::Inst& inst);
+    void emit_vec_not_variant(const ir::Inst& inst);
+    bool emit_vec_lanes(const ir::Inst& inst);
+    void emit_vec_from_u64(const ir::Inst& inst);
+    void emit_vec_from_u64x2(const ir::Inst& inst);
+    void emit_vec_half(const ir::Inst& inst, bool high);
+    bool emit_vec_shift_imm(const ir::Inst& inst);
+    void emit_vec_neg(const ir::Inst& inst);
+    void emit_vec_dup(const ir::Inst& inst);
+    void all_ones(const Xbyak::Xmm& x);
+
+    // emit_terminal.cpp
+    void emit_entry_check();
+    void emit_terminal();
+    void emit_exit_stubs();
+    void store_pc(uint64_t pc);
+    void jump_to_block(uint64_t pc, bool if_nonzero);
+    void push_return_address(uint64_t return_address);
+    void predict_return();
+    void indirect_lookup();
+
+    struct PendingExit {
+        Xbyak::Label stub;
+        uint8_t* field;
+        uint64_t pc;
+    };
+
+    Xbyak::CodeGenerator& c_;
+    const ir::Block& block_;
+    const EmitContext& ctx_;
+    RegAlloc ra_;
+    Xbyak::Label exit_request_;
+    std::deque<PendingExit> exits_;
+    std::vector<LinkSite> sites_;
+    std::vector<AccessRecord> accesses_;
+};
+
+}  // namespace ferry::x64

@@ -1,0 +1,138 @@
+#include "backend/x64/x64_backend.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "backend/x64/block_emitter.h"
+#include "backend/x64/block_table.h"
+#include "backend/x64/code_cache.h"
+#include "backend/x64/jit_abi.h"
+
+namespace ferry::x64 {
+
+using namespace Xbyak;
+
+struct Backend::Impl {
+    explicit Impl(const BackendOptions& options);
+    void emit_runtime_stubs();
+    const void* compile(const ir::Block& block);
+    const void* try_compile(const ir::Block& block);
+    void flush();
+
+    BackendOptions options;
+    BackendStats stats;
+    CodeCache cache;
+    BlockTable table;
+    EmitContext context{};
+    void (*run)(CpuState*, const void*) = nullptr;
+};
+
+Backend::Impl::Impl(const BackendOptions& opts) : options(opts), cache(opts.code_cache_bytes), table(opts.chaining) {
+    context.indirect_table = table.indirect_table();
+    context.indirect_hits = options.count_indirect_hits ? &stats.indirect_hits : nullptr;
+    context.chaining = options.chaining;
+    context.features = options.baseline_x86_64 ? HostFeatures{} : HostFeatures::detect();
+    emit_runtime_stubs();
+    cache.seal_prefix();
+}
+
+// run(state, code): saves the callee-saved registers, reserves the frame,
+// pins the state and the guest memory window, empties the return stack and
+// jumps to the code. The epilogue undoes it; blocks jump there to leave.
+void Backend::Impl::emit_runtime_stubs() {
+    CodeGenerator& c = cache.code();
+    const Reg64 regs[] = {c.rbx, c.rbp, c.r12, c.r13, c.r14, c.r15};
+    Label epilogue;
+    run = c.getCurr<void (*)(CpuState*, const void*)>();
+    for (const Reg64& r : regs) c.push(r);
+    c.sub(c.rsp, abi::kFrameBytes);
+    c.mov(abi::kState, c.rdi);
+    c.mov(abi::kGuestBase, abi::state_qword(offsetof(CpuState, guest_base)));
+    c.mov(abi::kGuestMask, abi::state_qword(offsetof(CpuState, guest_mask)));
+    // Every entry predicts "go to the epilogue", which is right for any pc.
+    c.mov(c.qword[c.rsp + abi::kRsbTopOffset], 0);
+    c.lea(c.rax, c.ptr[c.rip + epilogue]);
+    for (int i = 0; i < abi::kRsbEntries; ++i) {
+        c.mov(c.qword[c.rsp + abi::kRsbOffset + i * abi::kRsbEntryBytes], c.rax);
+        c.mov(c.qword[c.rsp + abi::kRsbOffset + i * abi::kRsbEntryBytes + 8], c.rax);
+    }
+    c.jmp(c.rsi);
+
+    c.align(16);
+    c.L(epilogue);
+    context.epilogue = c.getCurr();
+    c.add(c.rsp, abi::kFrameBytes);
+    for (int i = 5; i >= 0; --i) c.pop(regs[i]);
+    c.ret();
+
+    c.align(16);
+    context.indirect_miss = c.getCurr();
+    c.mov(c.rax, reinterpret_cast<uint64_t>(&stats.indirect_misses));
+    c.inc(c.qword[c.rax]);
+    c.jmp(epilogue, CodeGenerator::T_NEAR);
+}
+
+const void* Backend::Impl::try_compile(const ir::Block& block) {
+    const uint8_t* mark = cache.cursor();
+    try {
+        BlockEmitter emitter(cache.code(), block, context);
+        const void* entry = emitter.emit();
+        table.add({block.pc, block.flags}, block.end_pc, entry, std::move(emitter.link_sites()),
+                  std::move(emitter.accesses()));
+        stats.host_bytes += static_cast<uint64_t>(cache.cursor() - mark);
+        stats.chained_links = table.chained_links();
+        return entry;
+    } catch (const Xbyak::Error& e) {
+        if (static_cast<int>(e) != ERR_CODE_IS_TOO_BIG) throw;
+        cache.rewind_to(mark);
+        return nullptr;
+    }
+}
+
+const void* Backend::Impl::compile(const ir::Block& block) {
+    const void* entry = try_compile(block);
+    if (!entry) {
+        flush();
+        entry = try_compile(block);
+        if (!entry) {
+            std::fprintf(stderr, "ferry: a block at 0x%llx does not fit in the %zu-byte code cache\n",
+                         static_cast<unsigned long long>(block.pc), options.code_cache_bytes);
+            std::abort();
+        }
+    }
+    ++stats.blocks_compiled;
+    stats.guest_instructions_compiled += block.guest_instructions;
+    return entry;
+}
+
+void Backend::Impl::flush() {
+    cache.rewind();
+    table.clear();
+    ++stats.cache_flushes;
+}
+
+Backend::Backend(const BackendOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+Backend::~Backend() = default;
+
+const void* Backend::lookup(uint64_t pc, uint64_t flags) const { return impl_->table.find({pc, flags}); }
+
+const void* Backend::compile(const ir::Block& block) { return impl_->compile(block); }
+
+void Backend::run(CpuState& state, const void* code) {
+    impl_->run(&state, code);
+    ++impl_->stats.dispatcher_exits;
+}
+
+void Backend::invalidate(uint64_t lo, uint64_t hi) { impl_->table.invalidate(lo, hi); }
+
+void Backend::flush() { impl_->flush(); }
+
+bool Backend::contains(uintptr_t host_pc) const { return impl_->cache.contains(host_pc); }
+
+bool Backend::guest_pc_for_host_pc(uintptr_t host_pc, uint64_t& guest_pc) const {
+    return impl_->table.guest_pc_for_host_pc(host_pc, guest_pc);
+}
+
+const BackendStats& Backend::stats() const { return impl_->stats; }
+
+}  // namespace ferry::x64
