@@ -33,16 +33,17 @@ void run_block(const Block& block, CpuState& state, std::vector<StoreRecord>* jo
         const Inst& inst = block.insts[i];
         if (inst.removed) continue;
         for (unsigned a = 0; a < 3; ++a) args[a] = inst.args[a] == kNoValue ? Vec128{} : values[inst.args[a]];
-        if (journal) {
-            if (const unsigned size = bytes_written(inst)) {
-                const uint64_t addr = inst.op == Opcode::ZeroBlock ? args[0].lo & ~uint64_t{63} : args[0].lo;
-                StoreRecord r{addr, size, {}};
-                state.fault_pc = inst.imm0;
-                std::memcpy(r.old_bytes.data(), guest_host_ptr(state, r.addr), size);
-                journal->push_back(r);
-            }
+        const unsigned journal_bytes = journal ? bytes_written(inst) : 0;
+        StoreRecord record;
+        if (journal_bytes) {
+            record.addr = inst.op == Opcode::ZeroBlock ? args[0].lo & ~uint64_t{63} : args[0].lo;
+            record.size = journal_bytes;
+            state.fault_pc = inst.imm0;
+            std::memcpy(record.old_bytes.data(), guest_host_ptr(state, record.addr), journal_bytes);
         }
         values[i] = semantic_fn(inst.op)(&state, args, inst.imm0, inst.imm1, static_cast<uint32_t>(inst.type));
+        // Only a write that happened is journalled: a faulting one changed nothing.
+        if (journal_bytes) journal->push_back(record);
     }
     const Terminal& t = block.terminal;
     switch (t.kind) {

@@ -1,0 +1,161 @@
+// ferry-user: runs one static AArch64 Linux program on an x86-64 Linux host.
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/log.h"
+#include "core/engine.h"
+#include "user/address_space.h"
+#include "user/elf_loader.h"
+#include "user/host_fault.h"
+#include "user/options.h"
+#include "user/process.h"
+#include "user/process_image.h"
+#include "user/syscalls.h"
+
+extern char** environ;
+
+namespace ferry::user {
+
+namespace {
+
+// The stack sits at the top of the guest space; mmap(NULL) hands out pages
+// top-down below it, leaving room for the stack to be raised by -s.
+constexpr uint64_t kStackTop = AddressSpace::kSpaceSize - 16 * kPageSize;
+constexpr uint64_t kStackGap = 64 << 20;
+
+std::string absolute_path(const std::string& path) {
+    char buf[PATH_MAX];
+    return realpath(path.c_str(), buf) ? std::string(buf) : path;
+}
+
+std::string ferry_executable() {
+    char buf[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) internal_error("cannot find Ferry's own executable");
+    return std::string(buf, static_cast<size_t>(n));
+}
+
+int segv_code(const AddressSpace& mem, uint64_t addr) { return mem.prot_at(addr) < 0 ? SEGV_MAPERR : SEGV_ACCERR; }
+
+// Turns an exit of the run loop into what Linux would do to the process.
+void handle_exit(Process& p, ExitReason reason, const FaultHooks& hooks) {
+    CpuState& c = p.cpu;
+    switch (reason) {
+    case ExitReason::Syscall:
+        do_syscall(p);
+        break;
+    case ExitReason::DataAbort:
+        if (hooks.last_signal == SIGBUS)
+            p.signals.queue_fault(SIGBUS, BUS_ADRERR, c.fault_address);
+        else
+            p.signals.queue_fault(SIGSEGV, segv_code(p.mem, c.fault_address), c.fault_address);
+        break;
+    case ExitReason::InstructionAbort:
+        p.signals.queue_fault(SIGSEGV, segv_code(p.mem, c.pc), c.pc);
+        break;
+    case ExitReason::Alignment:
+        p.signals.queue_fault(SIGBUS, BUS_ADRALN, c.fault_address);
+        break;
+    case ExitReason::Undefined:
+    case ExitReason::Halt:  // HLT is UNDEFINED at EL0
+        p.signals.queue_fault(SIGILL, ILL_ILLOPC, c.pc);
+        break;
+    case ExitReason::Breakpoint:
+        p.signals.queue_fault(SIGTRAP, TRAP_BRKPT, c.pc);
+        break;
+    case ExitReason::None:
+    case ExitReason::ExitRequest:
+    case ExitReason::CodeModified:
+        break;
+    }
+    p.signals.deliver(p);
+}
+
+int run(const Options& options) {
+    AddressSpace mem;
+    CpuState cpu;
+    Process p(cpu, mem, options);
+
+    const std::string host_program = p.host_path(options.program);
+    LoadedImage image;
+    std::string error;
+    if (!load_elf(mem, host_program, image, error)) {
+        std::fprintf(stderr, "ferry-user: %s: %s\n", options.program.c_str(), error.c_str());
+        return 1;
+    }
+    p.exe_path = absolute_path(host_program);
+    p.ferry_path = ferry_executable();
+    mem.init_brk(image.brk_start);
+    mem.set_mmap_top(kStackTop - options.stack_size - kStackGap);
+
+    StackRequest stack;
+    stack.argv.push_back(options.argv0.empty() ? options.program : options.argv0);
+    stack.argv.insert(stack.argv.end(), options.args.begin(), options.args.end());
+    stack.envp = guest_environment(options, environ);
+    stack.execfn = options.program;
+    stack.top = kStackTop;
+    stack.size = page_up(options.stack_size);
+    cpu.sp = build_initial_stack(mem, image, stack);
+    if (cpu.sp == 0) {
+        std::fprintf(stderr, "ferry-user: %s: argument list too long for the stack\n", options.program.c_str());
+        return 1;
+    }
+    p.sigreturn_trampoline = map_sigreturn_trampoline(mem);
+    cpu.pc = image.entry;
+    cpu.guest_base = mem.base();
+    cpu.guest_mask = mem.mask();
+    if (options.log_guest_errors) log::printf("ferry-user: guest memory map:\n%s", mem.describe().c_str());
+
+    EngineOptions engine_options;
+    engine_options.mode = options.lockstep      ? ExecMode::Lockstep
+                          : options.interpreter ? ExecMode::Interpreter
+                                                : ExecMode::Jit;
+    engine_options.chaining = !options.no_chain;
+    engine_options.on_translate = [&mem](uint64_t lo, uint64_t hi) { mem.note_code(lo, hi); };
+    engine_options.on_divergence = [](const std::string& what) { std::fprintf(stderr, "ferry-user: %s\n", what.c_str()); };
+    auto fetch = [&mem](uint64_t pc, uint32_t& word) {
+        const int prot = (pc & 3) ? -1 : mem.prot_at(pc);
+        if (prot < 0 || !(prot & PROT_EXEC)) return false;
+        std::memcpy(&word, mem.host(pc), sizeof word);
+        return true;
+    };
+    Engine engine(cpu, fetch, engine_options);
+    mem.on_code_invalidated = [&engine](uint64_t lo, uint64_t hi) { engine.invalidate(lo, hi); };
+    p.exit = [&engine, &options](int status) {
+        if (options.stats) log::printf("%s", engine.stats_report().c_str());
+        std::fflush(nullptr);
+        _exit(status);
+    };
+
+    FaultHooks hooks;
+    hooks.cpu = &cpu;
+    hooks.mem = &mem;
+    hooks.guest_pc_for_fault = [&engine](uintptr_t host_pc) { return engine.guest_pc_for_fault(host_pc); };
+    install_fault_handler(hooks);
+    p.signals.init(cpu);
+
+    for (;;) {
+        hooks.last_signal = 0;
+        handle_exit(p, engine.run(), hooks);
+    }
+}
+
+}  // namespace
+
+}  // namespace ferry::user
+
+int main(int argc, char** argv) {
+    ferry::user::Options options;
+    switch (ferry::user::parse_options(argc, argv, options)) {
+    case ferry::user::ParseResult::ExitOk: return 0;
+    case ferry::user::ParseResult::ExitError: return 1;
+    case ferry::user::ParseResult::Run: break;
+    }
+    return ferry::user::run(options);
+}
