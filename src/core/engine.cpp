@@ -21,6 +21,7 @@ namespace ferry {
 void optimize(ir::Block& block) {
     ir::passes::get_set_elimination(block);
     ir::passes::constant_folding(block);
+    ir::passes::flag_fusion(block);
     ir::passes::dead_flag_elimination(block);
     ir::passes::dead_code_elimination(block);
 }
@@ -45,6 +46,10 @@ void raise_guest_fault(CpuState& s, ExitReason reason, uint64_t address, uint64_
     siglongjmp(*active_fault_target, 1);
 }
 
+void log_host_code(const ir::Block& b, const void* code, size_t bytes) {
+    log::printf("OUT: [guest 0x%" PRIx64 ", %zu host bytes]\n%s\n", b.pc, bytes, log::disassemble_x64(code, bytes).c_str());
+}
+
 struct Engine::Impl {
     a64::FetchFn fetch;
     EngineOptions options;
@@ -55,8 +60,10 @@ struct Engine::Impl {
 
     Impl(a64::FetchFn f, EngineOptions o)
         : fetch(std::move(f)), options(std::move(o)),
-          backend(x64::BackendOptions{.code_cache_bytes = 64u << 20,
-                                      .chaining = options.chaining && options.mode == ExecMode::Jit}) {}
+          backend(x64::BackendOptions{
+              .code_cache_bytes = 64u << 20,
+              .chaining = options.chaining && options.mode == ExecMode::Jit,
+              .on_compiled = log::enabled(log::OutAsm) ? log_host_code : nullptr}) {}
 };
 
 Engine::Engine(CpuState& state, a64::FetchFn fetch, EngineOptions options)

@@ -54,8 +54,19 @@ struct Inst {
     bool removed = false;   // dead; skipped by every consumer
 };
 
+// The comparison whose flags CondCompare tests.
+enum class CompareKind : uint8_t {
+    Sub,    // AddWithCarry(a, NOT b, 1): CMP / SUBS
+    Add,    // AddWithCarry(a, b, 0): CMN / ADDS
+    Logic,  // a AND b: TST / ANDS (C = V = 0)
+};
+
 enum class AtomicOp : uint8_t { Add, Clr, Eor, Set, SMax, SMin, UMax, UMin, Swp };
 enum class BarrierKind : uint8_t { DataMemory, DataSync, InstructionSync };
+// FP rounding (Arm ARM FPRounding); the first four match FPCR.RMode.
+enum class FPRounding : uint8_t { TieEven, PosInf, NegInf, Zero, TieAway, Fpcr = 7 /* FPCR.RMode at run time */ };
+// How VecPairwise and VecReduce combine lanes.
+enum class VecReduceOp : uint8_t { Add, AddLongU, AddLongS, MaxU, MinU, MaxS, MinS };
 
 // How the block ends.
 struct Terminal {

@@ -193,12 +193,11 @@ SEM(NZCVLogic) {
     const uint64_t r = a[0].lo & width_mask(imm0);
     return scalar((static_cast<uint32_t>((r >> (imm0 - 1)) & 1) << 31) | (uint32_t{r == 0} << 30));
 }
-SEM(CondHolds) {
-    UNUSED_SEM_ARGS;
-    const uint32_t f = static_cast<uint32_t>(a[0].lo);
+namespace {
+bool condition_holds(uint64_t cond, uint32_t f) {
     const bool n = f >> 31 & 1, z = f >> 30 & 1, c = f >> 29 & 1, v = f >> 28 & 1;
     bool result;
-    switch ((imm0 >> 1) & 7) {
+    switch ((cond >> 1) & 7) {
     case 0: result = z; break;
     case 1: result = c; break;
     case 2: result = n; break;
@@ -208,8 +207,26 @@ SEM(CondHolds) {
     case 6: result = n == v && !z; break;
     default: result = true; break;
     }
-    if ((imm0 & 1) && (imm0 & 0xf) != 0xf) result = !result;
-    return scalar(result);
+    if ((cond & 1) && (cond & 0xf) != 0xf) result = !result;
+    return result;
+}
+}  // namespace
+
+SEM(CondHolds) { UNUSED_SEM_ARGS; return scalar(condition_holds(imm0, static_cast<uint32_t>(a[0].lo))); }
+SEM(CondCompare) {
+    UNUSED_SEM_ARGS;
+    const unsigned bits = static_cast<unsigned>(imm1 >> 8);
+    uint32_t flags = 0;
+    switch (static_cast<CompareKind>(imm1 & 0xff)) {
+    case CompareKind::Sub: flags = nzcv_of_add(a[0].lo, ~a[1].lo, 1, bits); break;
+    case CompareKind::Add: flags = nzcv_of_add(a[0].lo, a[1].lo, 0, bits); break;
+    case CompareKind::Logic: {
+        const uint64_t r = a[0].lo & a[1].lo & width_mask(bits);
+        flags = (static_cast<uint32_t>((r >> (bits - 1)) & 1) << 31) | (uint32_t{r == 0} << 30);
+        break;
+    }
+    }
+    return scalar(condition_holds(imm0, flags));
 }
 SEM(GetCarry) { UNUSED_SEM_ARGS; return scalar((a[0].lo >> 29) & 1); }
 

@@ -79,7 +79,9 @@ const void* Backend::Impl::try_compile(const ir::Block& block) {
         const void* entry = emitter.emit();
         table.add({block.pc, block.flags}, block.end_pc, entry, std::move(emitter.link_sites()),
                   std::move(emitter.accesses()));
-        stats.host_bytes += static_cast<uint64_t>(cache.cursor() - mark);
+        const size_t bytes = static_cast<size_t>(cache.cursor() - mark);
+        stats.host_bytes += bytes;
+        if (options.on_compiled) options.on_compiled(block, mark, bytes);
         stats.chained_links = table.chained_links();
         return entry;
     } catch (const Xbyak::Error& e) {

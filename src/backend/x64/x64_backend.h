@@ -13,6 +13,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "core/cpu_state.h"
@@ -25,6 +26,8 @@ struct BackendOptions {
     bool chaining = true;   // -d nochain turns it off: every block returns to the dispatcher
     bool count_indirect_hits = false;  // --stats: count inline indirect-table hits (costs an inc per hit)
     bool baseline_x86_64 = false;      // emit no lzcnt/BMI/SSE4.1 (tests the fallback code paths)
+    // Told about every compiled block (-d out_asm, perf maps).
+    std::function<void(const ir::Block&, const void* code, size_t bytes)> on_compiled = nullptr;
 };
 
 struct BackendStats {

@@ -9,9 +9,9 @@ namespace ferry::ir::passes {
 
 namespace {
 
-// Guest registers that Get/Set ops name, as slots. NZCV is left to
-// dead_flag_elimination.
-enum Slot : unsigned { kX0 = 0, kSP = 31, kV0 = 32, kFPCR = 64, kFPSR, kTPIDR, kSlots };
+// Guest registers that Get/Set ops name, as slots. Dead NZCV stores are
+// dead_flag_elimination's business; reads of NZCV are forwarded here.
+enum Slot : unsigned { kX0 = 0, kSP = 31, kV0 = 32, kFPCR = 64, kFPSR, kTPIDR, kNZCV, kSlots };
 
 std::optional<unsigned> slot_of(const Inst& inst, bool& is_get) {
     is_get = true;
@@ -22,6 +22,7 @@ std::optional<unsigned> slot_of(const Inst& inst, bool& is_get) {
     case Opcode::GetFPCR: return kFPCR;
     case Opcode::GetFPSR: return kFPSR;
     case Opcode::GetTPIDR: return kTPIDR;
+    case Opcode::GetNZCV: return kNZCV;
     default: break;
     }
     is_get = false;
@@ -32,6 +33,7 @@ std::optional<unsigned> slot_of(const Inst& inst, bool& is_get) {
     case Opcode::SetFPCR: return kFPCR;
     case Opcode::SetFPSR: return kFPSR;
     case Opcode::SetTPIDR: return kTPIDR;
+    case Opcode::SetNZCV: return kNZCV;
     default: return std::nullopt;
     }
 }
@@ -63,8 +65,10 @@ void get_set_elimination(Block& block) {
                 // A read does not observe a pending store in the guest's
                 // sense: it now takes the stored value from `known`.
             } else {
-                if (pending_store[*slot] != kNoValue) block.insts[pending_store[*slot]].removed = true;
-                pending_store[*slot] = i;
+                if (*slot != kNZCV) {
+                    if (pending_store[*slot] != kNoValue) block.insts[pending_store[*slot]].removed = true;
+                    pending_store[*slot] = i;
+                }
                 known[*slot] = inst.args[0];
             }
             continue;

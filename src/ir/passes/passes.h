@@ -13,6 +13,12 @@ void get_set_elimination(Block& block);
 // reference semantics, and simplifies identities (x + 0, x & ~0, ...).
 void constant_folding(Block& block);
 
+// Turns ConditionHolds of flags computed in the block by a compare (SUBS,
+// ADDS, ANDS and their CMP/CMN/TST aliases) into one CondCompare of the
+// compared values, so that a backend can branch on its own flags and the
+// NZCV word is only built if something else needs it.
+void flag_fusion(Block& block);
+
 // Removes NZCV writes that a later NZCV write overwrites before a read or a
 // point where the guest could observe the flags; their flag computations
 // then die in dead code elimination.
