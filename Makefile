@@ -10,7 +10,7 @@ APT_PACKAGES = build-essential cmake ninja-build ccache pkg-config \
   libxbyak-dev libcapstone-dev libfdt-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev googletest libbenchmark-dev \
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
-  qemu-user busybox-static dpkg-dev gdb-multiarch
+  qemu-user busybox-static dpkg-dev gdb-multiarch xz-utils bzip2
 
 .PHONY: all deps build san run test test-unit test-san bench fuzz clean
 

@@ -59,6 +59,10 @@ struct CpuState {
     // Owned by the backend: the x64 JIT keeps its dispatch tables here.
     void* jit_context = nullptr;
     void* runtime = nullptr;       // the Engine running this CPU
+
+    // Non-zero: generic-timer counter reads return this value. Lockstep runs
+    // a block twice and needs both runs to see the same time.
+    uint64_t frozen_counter = 0;
 };
 
 }  // namespace ferry

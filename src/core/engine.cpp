@@ -15,6 +15,7 @@
 #include "core/fault.h"
 #include "core/guest_memory.h"
 #include "ir/passes/passes.h"
+#include "ir/semantics.h"
 
 namespace ferry {
 
@@ -196,6 +197,7 @@ ExitReason Engine::run() {
             const ir::Block& b = ir_block(pc);
             const void* code = jit_code(pc);
             stats_.instructions_stepped += b.guest_instructions;
+            s.frozen_counter = ir::generic_timer_count();  // both runs see the same time
             const CpuState before = s;
             im.journal.clear();
             run_guarded([&] { interp::run_block(b, s, &im.journal); });
@@ -208,6 +210,7 @@ ExitReason Engine::run() {
                 std::memcpy(guest_host_ptr(s, im.journal[i].addr), im.journal[i].old_bytes.data(), im.journal[i].size);
             s = before;
             run_guarded([&] { im.backend.run(s, code); });
+            s.frozen_counter = 0;
             std::string diff = describe_divergence(want, s);
             for (size_t i = 0; diff.empty() && i < im.journal.size(); ++i)
                 if (std::memcmp(written[i].data(), guest_host_ptr(s, im.journal[i].addr), im.journal[i].size) != 0) {

@@ -21,6 +21,9 @@ namespace sem {
 #undef OPCODE
 }  // namespace sem
 
+// CNTVCT_EL0 as the guest sees it (host monotonic time at CNTFRQ).
+uint64_t generic_timer_count();
+
 // Helpers shared by the semantics files.
 inline uint64_t width_mask(unsigned bits) { return bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1; }
 inline uint64_t type_mask(uint32_t type) { return width_mask(bit_width(static_cast<Type>(type))); }

@@ -9,20 +9,22 @@
 #include "ir/cpu_features.h"
 #include "ir/semantics.h"
 
-namespace ferry::ir::sem {
-
-namespace {
-
-using namespace cpu::sysreg;
+namespace ferry::ir {
 
 // The generic timer's count: host CLOCK_MONOTONIC at 62.5 MHz (16 ns a tick).
-uint64_t counter_now() {
+uint64_t generic_timer_count() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     const uint64_t ns = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
     static_assert(1'000'000'000 % cpu::kCounterFrequency == 0);
     return ns / (1'000'000'000 / cpu::kCounterFrequency);
 }
+
+namespace sem {
+
+namespace {
+
+using namespace cpu::sysreg;
 
 // Linux emulates MRS of op0=3, op1=0, CRn=0 for CRm = 0 (MIDR, MPIDR, REVIDR
 // only) and CRm = 2..7, where registers it does not track read as zero.
@@ -55,7 +57,7 @@ std::optional<uint64_t> read_el0_register(const CpuState& s, uint32_t id) {
     case CNTPCT_EL0:
     case CNTVCT_EL0:
     case CNTPCTSS_EL0:
-    case CNTVCTSS_EL0: return counter_now();
+    case CNTVCTSS_EL0: return s.frozen_counter ? s.frozen_counter : generic_timer_count();
     }
     return read_id_register(id);
 }
@@ -74,4 +76,5 @@ Vec128 WriteSysReg(CpuState* s, const Vec128*, uint64_t, uint64_t imm1, uint32_t
     raise_guest_fault(*s, ExitReason::Undefined, 0, imm1);
 }
 
-}  // namespace ferry::ir::sem
+}  // namespace sem
+}  // namespace ferry::ir

@@ -118,7 +118,12 @@ int run(const Options& options) {
                                                 : ExecMode::Jit;
     engine_options.chaining = !options.no_chain;
     engine_options.on_translate = [&mem](uint64_t lo, uint64_t hi) { mem.note_code(lo, hi); };
-    engine_options.on_divergence = [](const std::string& what) { std::fprintf(stderr, "ferry-user: %s\n", what.c_str()); };
+    // A divergence is a Ferry bug, not a guest event: report it and stop.
+    engine_options.on_divergence = [](const std::string& what) {
+        std::fprintf(stderr, "ferry-user: %s\n", what.c_str());
+        std::fflush(nullptr);
+        _exit(1);
+    };
     auto fetch = [&mem](uint64_t pc, uint32_t& word) {
         const int prot = (pc & 3) ? -1 : mem.prot_at(pc);
         if (prot < 0 || !(prot & PROT_EXEC)) return false;
