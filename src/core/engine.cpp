@@ -1,6 +1,7 @@
 #include "core/engine.h"
 
 #include <setjmp.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cinttypes>
@@ -51,6 +52,23 @@ void log_host_code(const ir::Block& b, const void* code, size_t bytes) {
     log::printf("OUT: [guest 0x%" PRIx64 ", %zu host bytes]\n%s\n", b.pc, bytes, log::disassemble_x64(code, bytes).c_str());
 }
 
+// perf's map of JIT code: one "START SIZE name" line per compiled block.
+void write_perf_map_line(const ir::Block& b, const void* code, size_t bytes) {
+    static FILE* map = std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "a");
+    if (!map) return;
+    std::fprintf(map, "%" PRIxPTR " %zx guest_0x%" PRIx64 "\n", reinterpret_cast<uintptr_t>(code), bytes, b.pc);
+    std::fflush(map);
+}
+
+std::function<void(const ir::Block&, const void*, size_t)> compiled_block_observer(const EngineOptions& o) {
+    const bool out_asm = log::enabled(log::OutAsm);
+    if (!out_asm && !o.perf_map) return nullptr;
+    return [out_asm, perf_map = o.perf_map](const ir::Block& b, const void* code, size_t bytes) {
+        if (out_asm) log_host_code(b, code, bytes);
+        if (perf_map) write_perf_map_line(b, code, bytes);
+    };
+}
+
 struct Engine::Impl {
     a64::FetchFn fetch;
     EngineOptions options;
@@ -64,7 +82,8 @@ struct Engine::Impl {
           backend(x64::BackendOptions{
               .code_cache_bytes = 64u << 20,
               .chaining = options.chaining && options.mode == ExecMode::Jit,
-              .on_compiled = log::enabled(log::OutAsm) ? log_host_code : nullptr}) {}
+              .count_indirect_hits = options.count_indirect_hits,
+              .on_compiled = compiled_block_observer(options)}) {}
 };
 
 Engine::Engine(CpuState& state, a64::FetchFn fetch, EngineOptions options)
@@ -256,6 +275,7 @@ uint64_t Engine::guest_pc_for_fault(uintptr_t host_pc) const {
 
 std::string Engine::stats_report() const {
     const x64::BackendStats& b = impl_->backend.stats();
+    auto im_counts_hits = [&] { return impl_->options.count_indirect_hits; };
     char buf[1024];
     const double guest = static_cast<double>(b.guest_instructions_compiled ? b.guest_instructions_compiled : 1);
     snprintf(buf, sizeof buf,
@@ -263,14 +283,16 @@ std::string Engine::stats_report() const {
              "  blocks translated       %" PRIu64 " (%.1f guest instructions each)\n"
              "  time translating        %.3f s of %.3f s running (%.1f%%)\n"
              "  host bytes per guest insn %.1f\n"
-             "  dispatcher entries      %" PRIu64 "\n"
-             "  chained links           %" PRIu64 "\n"
+             "  dispatcher entries      %" PRIu64 " (block exits looked up by the run loop)\n"
+             "  chained links           %" PRIu64 " (direct jumps patched block to block)\n"
+             "  indirect branches       %" PRIu64 " hits, %" PRIu64 " misses in the inline table%s\n"
              "  code cache flushes      %" PRIu64 "\n",
              stats_.blocks_translated,
              stats_.blocks_translated ? double(stats_.guest_instructions_translated) / double(stats_.blocks_translated) : 0.0,
              stats_.translate_seconds, stats_.run_seconds,
              stats_.run_seconds > 0 ? 100.0 * stats_.translate_seconds / stats_.run_seconds : 0.0,
-             double(b.host_bytes) / guest, stats_.dispatches, b.chained_links, b.cache_flushes);
+             double(b.host_bytes) / guest, stats_.dispatches, b.chained_links, b.indirect_hits, b.indirect_misses,
+             im_counts_hits() ? "" : " (hits not counted)", b.cache_flushes);
     return buf;
 }
 

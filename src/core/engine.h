@@ -18,6 +18,8 @@ struct EngineOptions {
     ExecMode mode = ExecMode::Jit;
     bool chaining = true;
     bool optimize = true;
+    bool count_indirect_hits = false;  // --stats: costs one increment per inline indirect-branch hit
+    bool perf_map = false;  // --perf-map: name each compiled block in /tmp/perf-PID.map for perf
     a64::TranslateOptions translate;
     // Called once per newly translated guest range [pc, end) (user mode
     // write-protects the page to catch self-modifying code).

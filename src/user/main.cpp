@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "core/engine.h"
+#include "core/host_cpu.h"
 #include "user/address_space.h"
 #include "user/elf_loader.h"
 #include "user/host_fault.h"
@@ -117,6 +118,8 @@ int run(const Options& options) {
                           : options.interpreter ? ExecMode::Interpreter
                                                 : ExecMode::Jit;
     engine_options.chaining = !options.no_chain;
+    engine_options.count_indirect_hits = options.stats;
+    engine_options.perf_map = options.perf_map;
     engine_options.on_translate = [&mem](uint64_t lo, uint64_t hi) { mem.note_code(lo, hi); };
     // A divergence is a Ferry bug, not a guest event: report it and stop.
     engine_options.on_divergence = [](const std::string& what) {
@@ -156,6 +159,10 @@ int run(const Options& options) {
 }  // namespace ferry::user
 
 int main(int argc, char** argv) {
+    if (const std::string missing = ferry::missing_host_features(); !missing.empty()) {
+        std::fprintf(stderr, "ferry-user: this x86-64 host lacks %s, which Ferry needs\n", missing.c_str());
+        return 1;
+    }
     ferry::user::Options options;
     switch (ferry::user::parse_options(argc, argv, options)) {
     case ferry::user::ParseResult::ExitOk: return 0;

@@ -203,6 +203,24 @@ TEST(SystemRegister, NzcvFpcrFpsrTpidr) {
     EXPECT_EQ(run(0xd51bd041u /* msr tpidr_el0, x1 */, s).tpidr_el0, 0xfedcba9876543210u);
 }
 
+// MSR NZCV keeps only bits 31:28 (the rest of the register is RES0), also for
+// an MRS in the same block, which the passes forward the written value to.
+TEST(SystemRegister, MsrNzcvThenMrsInOneBlockSeesRes0BitsClear) {
+    const std::vector<uint32_t> words = {0xd51b4201u /* msr nzcv, x1 */, 0xd53b4202u /* mrs x2, nzcv */};
+    ir::Block block = a64::translate_block(kPc, [&](uint64_t pc, uint32_t& word) {
+        if (pc < kPc || pc >= kPc + 4 * words.size()) return false;
+        word = words[(pc - kPc) / 4];
+        return true;
+    });
+    optimize(block);
+    CpuState s = test::make_state();
+    s.pc = kPc;
+    s.x[1] = 0x59e1dff8;
+    interp::run_block(block, s);
+    EXPECT_EQ(s.x[2], 0x50000000u);
+    EXPECT_EQ(s.nzcv, 0x50000000u);
+}
+
 TEST(SystemRegister, CacheAndIdentification) {
     EXPECT_EQ(run(0xd53b00e0u /* mrs x0, dczid_el0 */).x[0], 4u);
     EXPECT_EQ(run(0xd53b0020u /* mrs x0, ctr_el0 */).x[0], 0x8444c004u);

@@ -99,12 +99,13 @@ void move_to_sysreg(Translator& t, uint32_t id, unsigned rt) {
     namespace reg = cpu::sysreg;
     const Value value = t.X(rt);
     auto set = [&](Opcode op, Type type) { t.ir.emit(op, Type::Void, t.ir.trunc(type, value)); };
-    // RES0 bits of FPCR and FPSR stay zero whatever is written.
+    // RES0 bits of NZCV, FPCR and FPSR stay zero whatever is written; masking here, not only
+    // in SetNZCV's store, keeps a later MRS in the same block (forwarded by the passes) exact.
     auto set_masked = [&](Opcode op, uint32_t implemented) {
         t.ir.emit(op, Type::Void, t.ir.and_(t.ir.trunc(Type::U32, value), t.ir.imm32(implemented)));
     };
     switch (id) {
-    case reg::NZCV: set(Opcode::SetNZCV, Type::U32); break;
+    case reg::NZCV: set_masked(Opcode::SetNZCV, 0xf0000000u); break;
     case reg::FPCR: set_masked(Opcode::SetFPCR, cpu::kFpcrImplemented); break;
     case reg::FPSR: set_masked(Opcode::SetFPSR, cpu::kFpsrImplemented); break;
     case reg::TPIDR_EL0: set(Opcode::SetTPIDR, Type::U64); break;
