@@ -52,6 +52,7 @@ bench: build
 
 fuzz: build
 	$(BUILD)/ferry-fuzz --instructions 5000000
+	$(BUILD)/ferry-qemu-diff --streams 200000 --mode jit
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) .deps-stamp

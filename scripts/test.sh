@@ -184,6 +184,24 @@ else
     fail fuzz "$BUILD_DIR/ferry-fuzz not built"
 fi
 
+section "differential fuzzer (qemu-aarch64 as the oracle)"
+if [ -x "$BUILD_DIR/ferry-qemu-diff" ] && command -v qemu-aarch64 >/dev/null; then
+    streams=5000
+    [ $SANITIZED = 1 ] && streams=500
+    for mode in interp jit; do
+        if "$BUILD_DIR/ferry-qemu-diff" --streams $streams --mode $mode > "$LOG/qemu-diff-$mode.log" 2>&1; then
+            pass "qemu-diff $mode: $streams streams ($(tail -1 "$LOG/qemu-diff-$mode.log"))"
+        else
+            tail -20 "$LOG/qemu-diff-$mode.log"
+            fail "qemu-diff $mode" "differences from qemu-aarch64 (log: $LOG/qemu-diff-$mode.log)"
+        fi
+    done
+elif [ $SANITIZED = 1 ] || ! command -v qemu-aarch64 >/dev/null; then
+    skip qemu-diff "qemu-aarch64 not installed"
+else
+    fail qemu-diff "$BUILD_DIR/ferry-qemu-diff not built"
+fi
+
 if [ -x "$ROOT/tests/user/run.sh" ]; then
     section "tests/user"
     "$ROOT/tests/user/run.sh" "$BUILD_DIR" 2>&1 | tee "$LOG/user.log"

@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -105,67 +106,92 @@ int guest_prot(uint32_t p_flags) {
     return (p_flags & PF_R ? PROT_READ : 0) | (p_flags & PF_W ? PROT_WRITE : 0) | (p_flags & PF_X ? PROT_EXEC : 0);
 }
 
-bool read_file(const std::string& path, std::vector<uint8_t>& out, std::string& error) {
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+// The file, mapped read-only for validation; its descriptor stays open so
+// that segments can be mapped from it.
+struct MappedFile {
+    int fd = -1;
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    MappedFile() = default;
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    ~MappedFile() {
+        if (data) munmap(const_cast<uint8_t*>(data), size);
+        if (fd >= 0) close(fd);
+    }
+};
+
+bool open_file(const std::string& path, MappedFile& file, std::string& error) {
+    file.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (file.fd < 0 || fstat(file.fd, &st) != 0) {
         error = std::strerror(errno);
         return false;
     }
-    out.clear();
-    uint8_t buf[65536];
-    for (;;) {
-        const ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            error = std::strerror(errno);
-            close(fd);
-            return false;
-        }
-        if (n == 0) break;
-        out.insert(out.end(), buf, buf + n);
+    if (S_ISDIR(st.st_mode)) {
+        error = std::strerror(EISDIR);
+        return false;
     }
-    close(fd);
+    if (!S_ISREG(st.st_mode)) {
+        error = "not a regular file";
+        return false;
+    }
+    file.size = static_cast<size_t>(st.st_size);
+    if (file.size == 0) return true;  // check_elf reports it
+    void* p = mmap(nullptr, file.size, PROT_READ, MAP_PRIVATE, file.fd, 0);
+    if (p == MAP_FAILED) {
+        error = std::strerror(errno);
+        return false;
+    }
+    file.data = static_cast<const uint8_t*>(p);
     return true;
 }
 
-}  // namespace
+struct Segment {
+    uint64_t start, file_end, mem_end;  // guest addresses
+    uint64_t offset;                    // in the file
+    int prot;
+};
 
-bool load_elf(AddressSpace& space, const std::string& path, LoadedImage& image, std::string& error) {
-    std::vector<uint8_t> file;
-    if (!read_file(path, file, error)) return false;
-    error = check_elf(file.data(), file.size());
-    if (!error.empty()) return false;
+// The kernel's way: each segment's file bytes are mapped copy-on-write from
+// the file (read in lazily as the guest touches them), the rest of its last
+// file page is zeroed and whole pages beyond are anonymous. Needs segments
+// that share no page and whose address and offset agree modulo the page.
+bool can_map_from_file(std::vector<Segment> segs) {
+    std::sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) { return a.start < b.start; });
+    for (size_t i = 0; i < segs.size(); ++i) {
+        if ((segs[i].start - segs[i].offset) % kPageSize != 0) return false;
+        if (i > 0 && page_down(segs[i].start) < page_up(segs[i - 1].mem_end)) return false;
+    }
+    return true;
+}
 
-    const Elf64_Ehdr& eh = header(file.data());
-    const std::vector<Elf64_Phdr> phdrs = program_headers(file.data());
-    const uint64_t bias = load_bias_for(eh, phdrs);
-    image = {};
-    image.load_bias = bias;
-    image.entry = eh.e_entry + bias;
-    image.phnum = eh.e_phnum;
+bool map_from_file(AddressSpace& space, const MappedFile& file, const Segment& seg) {
+    const uint64_t lo = page_down(seg.start), file_top = page_up(seg.file_end), top = page_up(seg.mem_end);
+    if (seg.file_end > seg.start &&
+        space.map_fixed(lo, file_top - lo, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.fd, page_down(seg.offset)) < 0)
+        return false;
+    const uint64_t anon_lo = seg.file_end > seg.start ? file_top : lo;
+    if (top > anon_lo &&
+        space.map_fixed(anon_lo, top - anon_lo, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) < 0)
+        return false;
+    if (seg.mem_end > seg.file_end && file_top > seg.file_end)
+        std::memset(space.host(seg.file_end), 0, std::min(file_top, seg.mem_end) - seg.file_end);
+    return space.protect(lo, top - lo, seg.prot) == 0;
+}
 
-    // Map every segment writable first (segments may share a boundary page),
-    // copy the file bytes, then apply the final protections: a shared page
-    // gets the union of its segments' permissions.
+// Fallback for unusual layouts: every page anonymous, file bytes copied, a
+// page shared by segments gets the union of their permissions.
+bool copy_segments(AddressSpace& space, const MappedFile& file, const std::vector<Segment>& segs) {
     std::map<uint64_t, int> page_prot;
-    for (const Elf64_Phdr& ph : phdrs) {
-        if (ph.p_type == PT_GNU_STACK) image.exec_stack = ph.p_flags & PF_X;
-        if (ph.p_type == PT_PHDR) image.phdr = ph.p_vaddr + bias;
-        if (ph.p_type != PT_LOAD) continue;
-        if (image.phdr == 0 && eh.e_phoff >= ph.p_offset && eh.e_phoff - ph.p_offset < ph.p_filesz)
-            image.phdr = ph.p_vaddr + bias + (eh.e_phoff - ph.p_offset);
-        if (ph.p_memsz == 0) continue;
-        const uint64_t lo = page_down(ph.p_vaddr + bias), hi = page_up(ph.p_vaddr + bias + ph.p_memsz);
-        for (uint64_t page = lo; page < hi; page += kPageSize) {
+    for (const Segment& seg : segs) {
+        for (uint64_t page = page_down(seg.start); page < page_up(seg.mem_end); page += kPageSize) {
             if (!page_prot.count(page) &&
-                space.map_fixed(page, kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) < 0) {
-                error = "cannot map segment";
+                space.map_fixed(page, kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) < 0)
                 return false;
-            }
-            page_prot[page] |= guest_prot(ph.p_flags);
+            page_prot[page] |= seg.prot;
         }
-        std::memcpy(space.host(ph.p_vaddr + bias), file.data() + ph.p_offset, ph.p_filesz);
-        image.brk_start = std::max(image.brk_start, hi);
+        std::memcpy(space.host(seg.start), file.data + seg.offset, seg.file_end - seg.start);
     }
     for (auto run = page_prot.begin(); run != page_prot.end();) {
         auto next = std::next(run);
@@ -178,6 +204,44 @@ bool load_elf(AddressSpace& space, const std::string& path, LoadedImage& image, 
         run = next;
     }
     return true;
+}
+
+}  // namespace
+
+bool load_elf(AddressSpace& space, const std::string& path, LoadedImage& image, std::string& error) {
+    MappedFile file;
+    if (!open_file(path, file, error)) return false;
+    error = check_elf(file.data, file.size);
+    if (!error.empty()) return false;
+
+    const Elf64_Ehdr& eh = header(file.data);
+    const std::vector<Elf64_Phdr> phdrs = program_headers(file.data);
+    const uint64_t bias = load_bias_for(eh, phdrs);
+    image = {};
+    image.load_bias = bias;
+    image.entry = eh.e_entry + bias;
+    image.phnum = eh.e_phnum;
+
+    std::vector<Segment> segs;
+    for (const Elf64_Phdr& ph : phdrs) {
+        if (ph.p_type == PT_GNU_STACK) image.exec_stack = ph.p_flags & PF_X;
+        if (ph.p_type == PT_PHDR) image.phdr = ph.p_vaddr + bias;
+        if (ph.p_type != PT_LOAD) continue;
+        if (image.phdr == 0 && eh.e_phoff >= ph.p_offset && eh.e_phoff - ph.p_offset < ph.p_filesz)
+            image.phdr = ph.p_vaddr + bias + (eh.e_phoff - ph.p_offset);
+        if (ph.p_memsz == 0) continue;
+        const uint64_t start = ph.p_vaddr + bias;
+        segs.push_back({start, start + ph.p_filesz, start + ph.p_memsz, ph.p_offset, guest_prot(ph.p_flags)});
+        image.brk_start = std::max(image.brk_start, page_up(start + ph.p_memsz));
+    }
+    bool mapped = true;
+    if (can_map_from_file(segs)) {
+        for (const Segment& seg : segs) mapped = mapped && map_from_file(space, file, seg);
+    } else {
+        mapped = copy_segments(space, file, segs);
+    }
+    if (!mapped) error = "cannot map segment";
+    return mapped;
 }
 
 }  // namespace ferry::user
