@@ -9,7 +9,7 @@
 #    outputs compared with qemu-aarch64 (when installed) and, for the C
 #    programs, with the same program built for the host
 # 3. BUILD_DIR/ferry-fuzz --instructions 100000 (JIT against interpreter)
-# 4. tests/user/run.sh BUILD_DIR, if present
+# 4. tests/user/run.sh and tests/guest_fp/run.sh BUILD_DIR, if present
 # 5. busybox pipelines against the host's busybox (scripts/busybox-test.sh)
 # 6. bad input: ferry-user must print one line to stderr and exit 1
 #
@@ -202,15 +202,17 @@ else
     fail qemu-diff "$BUILD_DIR/ferry-qemu-diff not built"
 fi
 
-if [ -x "$ROOT/tests/user/run.sh" ]; then
-    section "tests/user"
-    "$ROOT/tests/user/run.sh" "$BUILD_DIR" 2>&1 | tee "$LOG/user.log"
-    user_status=${PIPESTATUS[0]}
-    count_lines "$LOG/user.log"
-    if [ "$user_status" -ne 0 ] && ! grep -q '^FAIL ' "$LOG/user.log"; then
-        fail tests/user "run.sh exited $user_status"
+# Suites with their own driver: system calls and signals, FP/SIMD programs.
+for suite in user guest_fp; do
+    [ -x "$ROOT/tests/$suite/run.sh" ] || continue
+    section "tests/$suite"
+    "$ROOT/tests/$suite/run.sh" "$BUILD_DIR" 2>&1 | tee "$LOG/$suite.log"
+    suite_status=${PIPESTATUS[0]}
+    count_lines "$LOG/$suite.log"
+    if [ "$suite_status" -ne 0 ] && ! grep -q '^FAIL ' "$LOG/$suite.log"; then
+        fail "tests/$suite" "run.sh exited $suite_status"
     fi
-fi
+done
 
 section "busybox"
 busybox_args=()

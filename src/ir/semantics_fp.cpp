@@ -8,9 +8,11 @@
 // gives Arm's behaviour where x86 differs: tininess is detected before
 // rounding, flush-to-zero happens before rounding and raises only UFC, the
 // default NaN is positive, and NaN operands are chosen in Arm's order.
+#include <array>
 #include <bit>
 #include <cmath>
 
+#include "ir/fp_estimates.h"
 #include "ir/semantics.h"
 
 namespace ferry::ir {
@@ -48,16 +50,17 @@ Format format_of(uint64_t bits) {
 // The state an FP operation runs in: FPCR controls and the FPSR to update.
 class FpEnv {
 public:
-    explicit FpEnv(CpuState* s) : s_(s), fpcr_(s->fpcr) {}
+    FpEnv(uint32_t fpcr, uint32_t& fpsr) : fpsr_(fpsr), fpcr_(fpcr) {}
+    explicit FpEnv(CpuState* s) : FpEnv(s->fpcr, s->fpsr) {}
     bool fz() const { return fpcr_ & kFpcrFZ; }
     bool dn() const { return fpcr_ & kFpcrDN; }
     bool ahp() const { return fpcr_ & kFpcrAHP; }
     FPRounding fpcr_rounding() const { return static_cast<FPRounding>((fpcr_ >> 22) & 3); }
     FPRounding resolve(FPRounding r) const { return r == FPRounding::Fpcr ? fpcr_rounding() : r; }
-    void raise(uint32_t flags) { s_->fpsr |= flags; }
+    void raise(uint32_t flags) { fpsr_ |= flags; }
 
 private:
-    CpuState* s_;
+    uint32_t& fpsr_;
     uint32_t fpcr_;
 };
 
@@ -134,6 +137,15 @@ bool rounds_up(FPRounding r, bool sign, bool odd, bool above_half, bool exactly_
     }
 }
 
+// A result too large for the format: infinity or the largest finite number,
+// whichever the rounding direction gives.
+uint64_t overflow(FpEnv& env, const Format& f, FPRounding r, bool sign) {
+    const bool to_inf = r == FPRounding::TieEven || r == FPRounding::TieAway || (r == FPRounding::PosInf && !sign) ||
+                        (r == FPRounding::NegInf && sign);
+    env.raise(kOFC | kIXC);  // overflow is always inexact
+    return to_inf ? fp_infinity(f, sign) : fp_max_normal(f, sign);
+}
+
 // FPRound(FPRoundBase) of the nonzero value (mant + sticky) * 2^exp, where
 // sticky means "a little more than mant, less than one more".
 uint64_t round_to(FpEnv& env, const Format& f, FPRounding rounding, bool sign, u128 mant, int exp, bool sticky) {
@@ -180,13 +192,7 @@ uint64_t round_to(FpEnv& env, const Format& f, FPRounding rounding, bool sign, u
         }
     }
     if (!(f.bits == 16 && env.ahp())) {
-        if (biased_exp >= static_cast<int>(f.exp_ones())) {
-            const FPRounding r = env.resolve(rounding);
-            const bool to_inf = r == FPRounding::TieEven || r == FPRounding::TieAway ||
-                                (r == FPRounding::PosInf && !sign) || (r == FPRounding::NegInf && sign);
-            env.raise(kOFC | kIXC);  // overflow is always inexact
-            return to_inf ? fp_infinity(f, sign) : fp_max_normal(f, sign);
-        }
+        if (biased_exp >= static_cast<int>(f.exp_ones())) return overflow(env, f, env.resolve(rounding), sign);
     } else if (biased_exp > static_cast<int>(f.exp_ones())) {
         env.raise(kIOC);  // alternative half precision has no infinity: saturate, not inexact
         return fp_zero(f, sign) | (f.sign_bit() - 1);
@@ -485,6 +491,138 @@ uint64_t fp_convert(FpEnv& env, const Format& from, const Format& to, uint64_t o
     return round_to(env, to, FPRounding::Fpcr, u.sign, u.mant, u.exp, false);
 }
 
+// ---- Estimates and Newton-Raphson steps -------------------------------------
+
+// RecipEstimate: for a in [256, 512), a/512 in [0.5, 1), the reciprocal to 8
+// fraction bits, in [256, 512) for [1, 2).
+constexpr unsigned recip_estimate_of(unsigned a) {
+    a = a * 2 + 1;  // the midpoint of the input interval, in units of 1/1024
+    const unsigned b = (1u << 19) / a;
+    return (b + 1) / 2;  // round to nearest
+}
+
+// RecipSqrtEstimate: for a in [128, 512), a/512 in [0.25, 1), the reciprocal
+// square root to 8 fraction bits, in [256, 512) for [1, 2).
+constexpr unsigned rsqrt_estimate_of(unsigned a) {
+    if (a < 256) a = a * 2 + 1;           // [0.25, 0.5): the midpoint, in units of 1/1024
+    else a = (((a >> 1) << 1) + 1) * 2;  // [0.5, 1): the bottom bit dropped, the midpoint
+    unsigned b = 512;  // the largest b with a * (b+1)^2 < 2^28, i.e. b < 2^14 / sqrt(a)
+    while (uint64_t{a} * (b + 1) * (b + 1) < (uint64_t{1} << 28)) ++b;
+    return (b + 1) / 2;  // round to nearest
+}
+
+// The architected tables, indexed by the 9-bit scaled input.
+template <unsigned (*Estimate)(unsigned), unsigned First>
+constexpr std::array<uint16_t, 512> estimate_table() {
+    std::array<uint16_t, 512> table{};
+    for (unsigned a = First; a < 512; ++a) table[a] = static_cast<uint16_t>(Estimate(a));
+    return table;
+}
+constexpr auto kRecipEstimate = estimate_table<recip_estimate_of, 256>();
+constexpr auto kRSqrtEstimate = estimate_table<rsqrt_estimate_of, 128>();
+
+// The biased exponent and the fraction widened to double's 52 bits, as the
+// estimate pseudocode scales its operand.
+struct ScaledOperand {
+    int exp;
+    uint64_t fraction;
+};
+constexpr uint64_t kFraction52 = (uint64_t{1} << 52) - 1;
+ScaledOperand scaled_operand(const Format& f, uint64_t op) {
+    return {static_cast<int>((op >> f.F) & f.exp_ones()), (op & f.frac_mask()) << (52 - f.F)};
+}
+
+// FPRecipEstimate.
+uint64_t recip_estimate(FpEnv& env, const Format& f, uint64_t op) {
+    const Unpacked u = unpack(env, f, op);
+    if (u.is_nan()) return process_nan(env, f, u.type, op);
+    if (u.type == FPType::Infinity) return fp_zero(f, u.sign);
+    if (u.type == FPType::Zero) {
+        env.raise(kDZC);
+        return fp_infinity(f, u.sign);
+    }
+    auto [exp, fraction] = scaled_operand(f, op);
+    if (exp == 0 && (fraction >> 50) == 0)  // below 2^-(bias+1): the reciprocal overflows
+        return overflow(env, f, env.fpcr_rounding(), u.sign);
+    if (env.fz() && f.bits != 16 && exp >= 2 * f.bias() - 1) {  // the reciprocal is below the normal range
+        env.raise(kUFC);
+        return fp_zero(f, u.sign);
+    }
+    if (exp == 0) {  // a denormal: normalise by one or two places
+        if ((fraction >> 51) == 0) {
+            exp = -1;
+            fraction = (fraction << 2) & kFraction52;
+        } else {
+            fraction = (fraction << 1) & kFraction52;
+        }
+    }
+    int result_exp = 2 * f.bias() - 1 - exp;
+    fraction = uint64_t{kRecipEstimate[256 | (fraction >> 44)] & 0xffu} << 44;
+    if (result_exp == 0) {  // a denormal result
+        fraction = (uint64_t{1} << 51) | (fraction >> 1);
+    } else if (result_exp == -1) {
+        fraction = (uint64_t{1} << 50) | (fraction >> 2);
+        result_exp = 0;
+    }
+    return fp_zero(f, u.sign) | (static_cast<uint64_t>(result_exp) << f.F) | (fraction >> (52 - f.F));
+}
+
+// FPRSqrtEstimate.
+uint64_t rsqrt_estimate(FpEnv& env, const Format& f, uint64_t op) {
+    const Unpacked u = unpack(env, f, op);
+    if (u.is_nan()) return process_nan(env, f, u.type, op);
+    if (u.type == FPType::Zero) {
+        env.raise(kDZC);
+        return fp_infinity(f, u.sign);
+    }
+    if (u.sign) {
+        env.raise(kIOC);
+        return fp_default_nan(f);
+    }
+    if (u.type == FPType::Infinity) return fp_zero(f, false);
+    auto [exp, fraction] = scaled_operand(f, op);
+    if (exp == 0) {  // a denormal: normalise
+        while ((fraction >> 51) == 0) {
+            fraction <<= 1;
+            --exp;
+        }
+        fraction = (fraction << 1) & kFraction52;
+    }
+    // An even exponent scales into [0.5, 1), an odd one into [0.25, 0.5).
+    const unsigned scaled = (exp & 1) == 0 ? 256 | (fraction >> 44) : 128 | (fraction >> 45);
+    const int result_exp = (3 * f.bias() - 1 - exp) / 2;
+    return (static_cast<uint64_t>(result_exp) << f.F) | (uint64_t{kRSqrtEstimate[scaled] & 0xffu} << (f.F - 8));
+}
+
+// FPRecipStepFused (constant 2, not halved) and FPRSqrtStepFused (constant 3,
+// halved): (constant - op1*op2) [/ 2] rounded once. 0 * inf is not invalid
+// here: it gives the result for a zero product.
+uint64_t step_fused(FpEnv& env, const Format& f, uint64_t op1, uint64_t op2, unsigned constant, bool halve) {
+    op1 ^= f.sign_bit();  // FPNeg before the NaN checks: a NaN op1 comes out negated
+    const Unpacked u[2] = {unpack(env, f, op1), unpack(env, f, op2)};
+    uint64_t result;
+    if (process_nans(env, f, u, {op1, op2}, result)) return result;
+    const bool inf1 = u[0].type == FPType::Infinity, inf2 = u[1].type == FPType::Infinity;
+    const bool zero1 = u[0].type == FPType::Zero, zero2 = u[1].type == FPType::Zero;
+    const int scale = halve ? -1 : 0;
+    if ((inf1 && zero2) || (zero1 && inf2)) return round_to(env, f, FPRounding::Zero, false, constant, scale, false);
+    if (inf1 || inf2) return fp_infinity(f, u[0].sign != u[1].sign);
+    const u128 product = zero1 || zero2 ? 0 : static_cast<u128>(u[0].mant) * u[1].mant;
+    Exact x = add_exact(false, constant, 0, u[0].sign != u[1].sign, product, u[0].exp + u[1].exp);
+    x.exp += scale;
+    return round_exact(env, f, x);
+}
+
+// FPRecpX: the exponent inverted (the largest finite one for zeros and
+// denormals), the fraction cleared.
+uint64_t recpx(FpEnv& env, const Format& f, uint64_t op) {
+    const Unpacked u = unpack(env, f, op);
+    if (u.is_nan()) return process_nan(env, f, u.type, op);
+    const uint64_t exp = (op >> f.F) & f.exp_ones();
+    const uint64_t result_exp = exp == 0 ? f.exp_ones() - 1 : ~exp & f.exp_ones();
+    return fp_zero(f, u.sign) | (result_exp << f.F);
+}
+
 uint64_t low_bits(const Vec128& v, const Format& f) { return v.lo & width_mask(f.bits); }
 }  // namespace
 
@@ -547,6 +685,78 @@ SEM(FixedToFP) {
     return scalar(fixed_to_fp(env, f, a[0].lo, imm1 & 0x7f, (imm1 >> 7) & 1, static_cast<int>((imm1 >> 12) & 0x7f)));
 }
 
+SEM(FPRecipEstimate) {
+    UNUSED_SEM_ARGS;
+    return scalar(fp_recip_estimate(a[0].lo, imm0, s->fpcr, s->fpsr));
+}
+SEM(FPRSqrtEstimate) {
+    UNUSED_SEM_ARGS;
+    return scalar(fp_rsqrt_estimate(a[0].lo, imm0, s->fpcr, s->fpsr));
+}
+SEM(FPRecipStep) {
+    UNUSED_SEM_ARGS;
+    return scalar(fp_recps(a[0].lo, a[1].lo, imm0, s->fpcr, s->fpsr));
+}
+SEM(FPRSqrtStep) {
+    UNUSED_SEM_ARGS;
+    return scalar(fp_rsqrts(a[0].lo, a[1].lo, imm0, s->fpcr, s->fpsr));
+}
+SEM(FPRecpX) {
+    UNUSED_SEM_ARGS;
+    return scalar(fp_recpx(a[0].lo, imm0, s->fpcr, s->fpsr));
+}
+SEM(URecipEstimate) {
+    UNUSED_SEM_ARGS;
+    return scalar(unsigned_recip_estimate(static_cast<uint32_t>(a[0].lo)));
+}
+SEM(URSqrtEstimate) {
+    UNUSED_SEM_ARGS;
+    return scalar(unsigned_rsqrt_estimate(static_cast<uint32_t>(a[0].lo)));
+}
+
 }  // namespace sem
+
+// ---- fp_estimates.h ----------------------------------------------------------
+
+namespace {
+// Runs op on the low esize bits of each operand in an FpEnv of (fpcr, fpsr).
+template <typename Op, typename... Operands>
+uint64_t with_env(unsigned esize, uint32_t fpcr, uint32_t& fpsr, Op op, Operands... operands) {
+    sem::FpEnv env(fpcr, fpsr);
+    return op(env, sem::format_of(esize), (operands & width_mask(esize))...);
+}
+}  // namespace
+
+uint64_t fp_recip_estimate(uint64_t op, unsigned esize, uint32_t fpcr, uint32_t& fpsr) {
+    return with_env(esize, fpcr, fpsr, sem::recip_estimate, op);
+}
+uint64_t fp_rsqrt_estimate(uint64_t op, unsigned esize, uint32_t fpcr, uint32_t& fpsr) {
+    return with_env(esize, fpcr, fpsr, sem::rsqrt_estimate, op);
+}
+uint64_t fp_recps(uint64_t op1, uint64_t op2, unsigned esize, uint32_t fpcr, uint32_t& fpsr) {
+    return with_env(esize, fpcr, fpsr, [](auto& env, const auto& f, uint64_t x, uint64_t y) {
+        return sem::step_fused(env, f, x, y, 2, false);
+    }, op1, op2);
+}
+uint64_t fp_rsqrts(uint64_t op1, uint64_t op2, unsigned esize, uint32_t fpcr, uint32_t& fpsr) {
+    return with_env(esize, fpcr, fpsr, [](auto& env, const auto& f, uint64_t x, uint64_t y) {
+        return sem::step_fused(env, f, x, y, 3, true);
+    }, op1, op2);
+}
+uint64_t fp_recpx(uint64_t op, unsigned esize, uint32_t fpcr, uint32_t& fpsr) {
+    return with_env(esize, fpcr, fpsr, sem::recpx, op);
+}
+
+// UnsignedRecipEstimate: the operand is a fixed-point fraction 0.xxx; below
+// one half the estimate saturates.
+uint32_t unsigned_recip_estimate(uint32_t op) {
+    if ((op >> 31) == 0) return ~0u;
+    return uint32_t{sem::kRecipEstimate[op >> 23]} << 23;
+}
+// UnsignedRSqrtEstimate: below one quarter the estimate saturates.
+uint32_t unsigned_rsqrt_estimate(uint32_t op) {
+    if ((op >> 30) == 0) return ~0u;
+    return uint32_t{sem::kRSqrtEstimate[op >> 23]} << 23;
+}
 
 }  // namespace ferry::ir

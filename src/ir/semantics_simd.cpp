@@ -4,12 +4,15 @@
 #include <cstring>
 
 #include "ir/semantics.h"
+#include "ir/vec_flags.h"
 
 namespace ferry::ir {
 
 namespace sem {
 
 namespace {
+constexpr uint32_t kFpsrQC = 1u << 27;
+
 #define SEM(name) Vec128 name(CpuState* s, const Vec128* a, uint64_t imm0, uint64_t imm1, uint32_t type)
 #define UNUSED_SEM_ARGS (void)s, (void)a, (void)imm0, (void)imm1, (void)type
 
@@ -46,6 +49,41 @@ Vec128 lanewise(const Vec128& x, unsigned esize, F f) {
 }
 
 uint64_t all_ones_if(bool c) { return c ? ~uint64_t{0} : 0; }
+
+using i128 = __int128;
+
+// Int(Elem[v, e, esize], unsigned).
+i128 int_elem(const Vec128& v, unsigned e, unsigned esize, bool is_unsigned) {
+    return is_unsigned ? static_cast<i128>(elem(v, e, esize)) : static_cast<i128>(selem(v, e, esize));
+}
+
+// SatQ(x, esize, unsigned): x clamped to the range, FPSR.QC set if it was not in it.
+uint64_t sat_q(CpuState* s, i128 x, unsigned esize, bool is_unsigned) {
+    const i128 max = is_unsigned ? (i128{1} << esize) - 1 : (i128{1} << (esize - 1)) - 1;
+    const i128 min = is_unsigned ? 0 : -(i128{1} << (esize - 1));
+    if (x > max || x < min) {
+        s->fpsr |= kFpsrQC;
+        x = x > max ? max : min;
+    }
+    return static_cast<uint64_t>(x) & width_mask(esize);
+}
+
+// x >> n (arithmetic) with Arm's rounding constant 1 << (n-1) when round; n > 0.
+i128 shift_right(i128 x, unsigned n, bool round) {
+    n = n < 100 ? n : 100;  // |x| < 2^65: any larger shift gives the same result
+    return (x + (round ? i128{1} << (n - 1) : 0)) >> n;
+}
+
+// The element of [SU][Q][R]SHL by register before saturation or truncation.
+i128 shift_by_byte(i128 x, uint64_t shift_lane, unsigned esize, bool round) {
+    const int shift = static_cast<int8_t>(shift_lane & 0xff);
+    if (shift < 0) return shift_right(x, static_cast<unsigned>(-shift), round);
+    if (x == 0) return 0;
+    // Past esize every nonzero value saturates and truncates to zero; keep a
+    // magnitude that says so without overflowing.
+    if (static_cast<unsigned>(shift) >= esize) return x < 0 ? -(i128{1} << 100) : i128{1} << 100;
+    return x * (i128{1} << shift);
+}
 
 // Combines two esize-bit lanes (zero-extended) as VecReduceOp says.
 uint64_t reduce_step(VecReduceOp op, uint64_t x, uint64_t y, unsigned esize) {
@@ -249,6 +287,122 @@ SEM(VecTableLookup) {
         set_elem(r, e, 8, index < 16 ? elem(a[0], static_cast<unsigned>(index), 8) : elem(a[2], e, 8));
     }
     return r;
+}
+
+// ---- Saturating, halving, rounding and widening lane arithmetic ----
+
+// result[e] = f(Int(a[e]), Int(b[e]), e) over every lane, with imm0 = esize.
+template <typename F>
+Vec128 lanewise_int(const Vec128* a, unsigned esize, bool is_unsigned, bool second_unsigned, F f) {
+    Vec128 r{};
+    for (unsigned e = 0; e < lanes(esize); ++e)
+        set_elem(r, e, esize, f(int_elem(a[0], e, esize, is_unsigned), int_elem(a[1], e, esize, second_unsigned), e));
+    return r;
+}
+
+SEM(VecSatAdd) {
+    UNUSED_SEM_ARGS;
+    const unsigned esize = static_cast<unsigned>(imm0);
+    const bool is_unsigned = imm1 & vec::kUnsigned, subtract = imm1 & vec::kSubtract;
+    const bool second_unsigned = is_unsigned != ((imm1 & vec::kMixed) != 0);
+    return lanewise_int(a, esize, is_unsigned, second_unsigned, [&](i128 x, i128 y, unsigned) {
+        return sat_q(s, subtract ? x - y : x + y, esize, is_unsigned);
+    });
+}
+SEM(VecHalvingAdd) {
+    UNUSED_SEM_ARGS;
+    const bool is_unsigned = imm1 & vec::kUnsigned, subtract = imm1 & vec::kSubtract, round = imm1 & vec::kRound;
+    return lanewise_int(a, static_cast<unsigned>(imm0), is_unsigned, is_unsigned, [&](i128 x, i128 y, unsigned) {
+        return static_cast<uint64_t>(shift_right(subtract ? x - y : x + y, 1, round));
+    });
+}
+SEM(VecAbsDiff) {
+    UNUSED_SEM_ARGS;
+    const bool is_unsigned = imm1 & vec::kUnsigned;
+    return lanewise_int(a, static_cast<unsigned>(imm0), is_unsigned, is_unsigned,
+                        [](i128 x, i128 y, unsigned) { return static_cast<uint64_t>(x > y ? x - y : y - x); });
+}
+SEM(VecShiftReg) {
+    UNUSED_SEM_ARGS;
+    const unsigned esize = static_cast<unsigned>(imm0);
+    const bool is_unsigned = imm1 & vec::kUnsigned, round = imm1 & vec::kRound;
+    return lanewise_int(a, esize, is_unsigned, true, [&](i128 x, i128 shift, unsigned) {
+        return static_cast<uint64_t>(shift_by_byte(x, static_cast<uint64_t>(shift), esize, round));
+    });
+}
+SEM(VecSatShiftReg) {
+    UNUSED_SEM_ARGS;
+    const unsigned esize = static_cast<unsigned>(imm0);
+    const bool is_unsigned = imm1 & vec::kUnsigned, round = imm1 & vec::kRound;
+    const bool result_unsigned = is_unsigned || (imm1 & vec::kResultUnsigned);
+    return lanewise_int(a, esize, is_unsigned, true, [&](i128 x, i128 shift, unsigned) {
+        return sat_q(s, shift_by_byte(x, static_cast<uint64_t>(shift), esize, round), esize, result_unsigned);
+    });
+}
+SEM(VecSatNarrow) {
+    UNUSED_SEM_ARGS;
+    const unsigned esize = static_cast<unsigned>(imm0), shift = static_cast<unsigned>(imm1 >> vec::kShiftPos);
+    const bool is_unsigned = imm1 & vec::kUnsigned, round = imm1 & vec::kRound;
+    const bool result_unsigned = is_unsigned || (imm1 & vec::kResultUnsigned);
+    Vec128 r{};
+    for (unsigned e = 0; e < 64 / esize; ++e) {
+        const i128 x = int_elem(a[0], e, 2 * esize, is_unsigned);
+        set_elem(r, e, esize, sat_q(s, shift ? shift_right(x, shift, round) : x, esize, result_unsigned));
+    }
+    return r;
+}
+SEM(VecSatDoublingMul) {
+    UNUSED_SEM_ARGS;
+    const unsigned esize = static_cast<unsigned>(imm0);
+    const bool high = imm1 & vec::kHigh, round = imm1 & vec::kRound;
+    return lanewise_int(a, esize, false, false, [&](i128 x, i128 y, unsigned) {
+        // 2*x*y fits: the high form is used up to esize 32, the low (long)
+        // form on lanes sign-extended from esize/2.
+        i128 product = 2 * x * y + (round ? i128{1} << (esize - 1) : 0);
+        if (high) product >>= esize;
+        return sat_q(s, product, esize, false);
+    });
+}
+SEM(VecPolyMul) {
+    UNUSED_SEM_ARGS;
+    // Carry-less products of esize lanes: the low esize bits, or (Long) the
+    // 2*esize-bit products of the lanes of the low half.
+    const unsigned esize = static_cast<unsigned>(imm0);
+    const bool is_long = imm1 & vec::kLong;
+    const unsigned out = is_long ? 2 * esize : esize;
+    Vec128 r{};
+    for (unsigned e = 0; e < lanes(out); ++e) {
+        const uint64_t x = elem(a[0], e, esize), y = elem(a[1], e, esize);
+        u128 product = 0;
+        for (unsigned i = 0; i < esize; ++i)
+            if ((y >> i) & 1) product ^= static_cast<u128>(x) << i;
+        set_elem(r, e, out, static_cast<uint64_t>(product));
+    }
+    return r;
+}
+
+// ---- Bit counts ----
+SEM(VecClz) {
+    UNUSED_SEM_ARGS;
+    const unsigned esize = static_cast<unsigned>(imm0);
+    return lanewise(a[0], esize, [esize](uint64_t x) { return static_cast<uint64_t>(std::countl_zero(x) - (64 - esize)); });
+}
+SEM(VecCls) {
+    UNUSED_SEM_ARGS;
+    // CountLeadingSignBits(x) = CountLeadingZeroBits(x<esize-1:1> EOR x<esize-2:0>).
+    const unsigned esize = static_cast<unsigned>(imm0);
+    return lanewise(a[0], esize, [esize](uint64_t x) {
+        const uint64_t differing = ((x >> 1) ^ x) & width_mask(esize - 1);
+        return static_cast<uint64_t>(std::countl_zero(differing) - (64 - (esize - 1)));
+    });
+}
+SEM(VecRbit) {
+    UNUSED_SEM_ARGS;
+    return lanewise(a[0], 8, [](uint64_t x) {
+        uint64_t r = 0;
+        for (unsigned i = 0; i < 8; ++i) r |= ((x >> i) & 1) << (7 - i);
+        return r;
+    });
 }
 
 }  // namespace sem

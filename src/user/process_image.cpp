@@ -7,12 +7,11 @@
 
 #include <cstring>
 
+#include "ir/cpu_features.h"
+
 namespace ferry::user {
 
 namespace {
-
-// asm/hwcap.h
-constexpr uint64_t kHwcapFp = 1 << 0, kHwcapAsimd = 1 << 1, kHwcapCrc32 = 1 << 7, kHwcapAtomics = 1 << 8;
 
 // Pushes data below sp, keeping track of failure (a stack too small).
 class StackWriter {
@@ -41,7 +40,8 @@ private:
 
 }  // namespace
 
-uint64_t guest_hwcap() { return kHwcapFp | kHwcapAsimd | kHwcapCrc32 | kHwcapAtomics; }
+// The same features the ID registers show (MRS and getauxval() agree).
+uint64_t guest_hwcap() { return cpu::kLinuxHwcap; }
 uint64_t guest_hwcap2() { return 0; }
 
 uint64_t build_initial_stack(AddressSpace& mem, const LoadedImage& image, const StackRequest& req) {

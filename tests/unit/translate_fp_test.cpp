@@ -162,6 +162,23 @@ TEST(FpTranslate, IntegerConversions) {
     EXPECT_EQ(run_one(s, 0x1e188020).x[0], 0x7fffffffu);                 // fcvtzs w0, s1, #32 saturates
 }
 
+TEST(FpTranslate, FixedPointConversions) {
+    CpuState s = with_fp(0x40300000);  // s1 = 2.75
+    s.x[1] = 40;
+    EXPECT_EQ(d0(run_one(s, 0x9e43f020)), 0x4004000000000000u);  // ucvtf d0, x1, #4: 40/16
+    CpuState r = run_one(s, 0x1e19f420);                         // fcvtzu w0, s1, #3: 2.75*8
+    EXPECT_EQ(r.x[0], 22u);
+    EXPECT_EQ(r.fpsr, 0u);
+    s.v[1] = Vec128{0xbf800000, 0};                              // -1.0: below the unsigned range
+    r = run_one(s, 0x1e19f420);
+    EXPECT_EQ(r.x[0], 0u);
+    EXPECT_EQ(r.fpsr, IOC);
+    s.x[1] = 0x80000000;
+    EXPECT_EQ(d0(run_one(s, 0x1e038020)), 0x3f000000u);  // ucvtf s0, w1, #32: 2^31 / 2^32
+    s.x[1] = 0xc000000000000000;
+    EXPECT_EQ(d0(run_one(s, 0x9e020020)), 0xbe800000u);  // scvtf s0, x1, #64: -2^62 / 2^64
+}
+
 TEST(FpTranslate, MovesToAndFromGeneralRegisters) {
     CpuState s = with_fp(0x1122334455667788);
     s.v[1].hi = 0x99aabbccddeeff00;
@@ -186,6 +203,11 @@ TEST(FpTranslate, UnallocatedEncodingsAreUndefined) {
         0x1e6e1020,  // fmov d0, #imm with imm5 != 0
         0x1e612001,  // fcmp with opcode2<2:0> != 0
         0x1e020020,  // scvtf (fixed) w-form with scale < 32
+        0x1e66c020,  // FP 1-source opcode 001101 (between FRINTA and FRINTX)
+        0x1ee70020,  // fmov h0, w1 (FEAT_FP16)
+        0x1ee20020,  // scvtf h0, w1 (FEAT_FP16)
+        0x1e7e0020,  // fjcvtzs w0, d1 (FEAT_JSCVT)
+        0x1e684020,  // frint32z d0, d1 (FEAT_FRINTTS)
     };
     for (uint32_t word : undefined) {
         const CpuState s = run_one(test::make_state(), word);

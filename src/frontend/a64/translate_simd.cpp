@@ -4,6 +4,8 @@
 // the scalar (AdvSIMD scalar) classes in translate_simd_scalar.cpp.
 #include "frontend/a64/translate_simd.h"
 
+#include "frontend/a64/translate_crypto.h"
+
 namespace ferry::a64 {
 
 using namespace simd;
@@ -11,6 +13,12 @@ using ir::FPRounding;
 using ir::VecReduceOp;
 
 namespace simd {
+
+namespace vec = ir::vec;
+
+Value widen_part(Translator& t, Value v, unsigned esize, bool upper, bool is_unsigned) {
+    return vop(t, Opcode::VecExtendLow, 2 * esize, upper ? upper_half(t, v) : v, {}, is_unsigned ? 0 : 1);
+}
 
 Value compare_zero(Translator& t, unsigned kind, unsigned esize, Value n) {
     const Value zero = zero_vec(t);
@@ -23,12 +31,71 @@ Value compare_zero(Translator& t, unsigned kind, unsigned esize, Value n) {
     }
 }
 
-std::optional<Value> integer_three_same(Translator& t, bool u, unsigned opcode, unsigned esize, Value n, Value m) {
+std::optional<Value> integer_three_same(Translator& t, bool u, unsigned opcode, unsigned esize, Value d, Value n,
+                                        Value m) {
+    const uint64_t sign = u ? vec::kUnsigned : 0;
     switch (opcode) {
-    case 0b00110: return vop(t, u ? Opcode::VecCmpGtU : Opcode::VecCmpGtS, esize, n, m);  // CMGT/CMHI
-    case 0b00111: return vop(t, u ? Opcode::VecCmpGeU : Opcode::VecCmpGeS, esize, n, m);  // CMGE/CMHS
+    case 0b00000: return vop(t, Opcode::VecHalvingAdd, esize, n, m, sign);                    // [SU]HADD
+    case 0b00001: return vop(t, Opcode::VecSatAdd, esize, n, m, sign);                        // [SU]QADD
+    case 0b00010: return vop(t, Opcode::VecHalvingAdd, esize, n, m, sign | vec::kRound);      // [SU]RHADD
+    case 0b00100: return vop(t, Opcode::VecHalvingAdd, esize, n, m, sign | vec::kSubtract);   // [SU]HSUB
+    case 0b00101: return vop(t, Opcode::VecSatAdd, esize, n, m, sign | vec::kSubtract);       // [SU]QSUB
+    case 0b00110: return vop(t, u ? Opcode::VecCmpGtU : Opcode::VecCmpGtS, esize, n, m);      // CMGT/CMHI
+    case 0b00111: return vop(t, u ? Opcode::VecCmpGeU : Opcode::VecCmpGeS, esize, n, m);      // CMGE/CMHS
+    case 0b01000: return vop(t, Opcode::VecShiftReg, esize, n, m, sign);                      // [SU]SHL
+    case 0b01001: return vop(t, Opcode::VecSatShiftReg, esize, n, m, sign);                   // [SU]QSHL
+    case 0b01010: return vop(t, Opcode::VecShiftReg, esize, n, m, sign | vec::kRound);        // [SU]RSHL
+    case 0b01011: return vop(t, Opcode::VecSatShiftReg, esize, n, m, sign | vec::kRound);     // [SU]QRSHL
+    case 0b01100: return vop(t, u ? Opcode::VecMaxU : Opcode::VecMaxS, esize, n, m);
+    case 0b01101: return vop(t, u ? Opcode::VecMinU : Opcode::VecMinS, esize, n, m);
+    case 0b01110: return vop(t, Opcode::VecAbsDiff, esize, n, m, sign);                       // [SU]ABD
+    case 0b01111: return vop(t, Opcode::VecAdd, esize, d, vop(t, Opcode::VecAbsDiff, esize, n, m, sign));  // [SU]ABA
     case 0b10000: return vop(t, u ? Opcode::VecSub : Opcode::VecAdd, esize, n, m);
     case 0b10001: return vop(t, u ? Opcode::VecCmpEq : Opcode::VecCmpTst, esize, n, m);
+    case 0b10010: return vop(t, u ? Opcode::VecSub : Opcode::VecAdd, esize, d, vop(t, Opcode::VecMul, esize, n, m));
+    case 0b10011: return u ? vop(t, Opcode::VecPolyMul, esize, n, m) : vop(t, Opcode::VecMul, esize, n, m);
+    case 0b10110: return vop(t, Opcode::VecSatDoublingMul, esize, n, m, vec::kHigh | (u ? vec::kRound : 0));
+    default: return std::nullopt;
+    }
+}
+
+std::optional<Value> integer_two_reg_misc(Translator& t, bool u, unsigned opcode, unsigned esize, Value d, Value n) {
+    switch (opcode) {
+    case 0b00011:  // SUQADD/USQADD: Vd + Vn with Vn of the other signedness
+        return vop(t, Opcode::VecSatAdd, esize, d, n, vec::kMixed | (u ? vec::kUnsigned : 0));
+    case 0b00111: {  // SQABS/SQNEG
+        const Value negated = vop(t, Opcode::VecSatAdd, esize, zero_vec(t), n, vec::kSubtract);
+        if (u) return negated;
+        return t.ir.emit(Opcode::VecBsl, Type::U128, compare_zero(t, CmLt0, esize, n), negated, n);
+    }
+    case 0b01000: case 0b01001: case 0b01010:  // CM** #0
+        if (u && opcode == 0b01010) return std::nullopt;
+        return compare_zero(t, ((opcode & 3) << 1) | u, esize, n);
+    case 0b01011: return vop(t, u ? Opcode::VecNeg : Opcode::VecAbs, esize, n);  // ABS/NEG
+    default: return std::nullopt;
+    }
+}
+
+std::optional<Value> extract_narrow(Translator& t, bool u, unsigned opcode, unsigned esize, Value n, bool scalar) {
+    if (opcode == 0b10010) {
+        if (!u) return scalar ? std::nullopt : std::optional(vop(t, Opcode::VecShrNarrow, esize, n, {}, 0));  // XTN
+        return vop(t, Opcode::VecSatNarrow, esize, n, {}, vec::kResultUnsigned);                         // SQXTUN
+    }
+    if (opcode == 0b10100) return vop(t, Opcode::VecSatNarrow, esize, n, {}, u ? vec::kUnsigned : 0);  // [SU]QXTN
+    return std::nullopt;
+}
+
+std::optional<Value> long_multiply(Translator& t, bool u, unsigned opcode, unsigned wide, Value d, Value n, Value m) {
+    const auto doubling = [&] { return vop(t, Opcode::VecSatDoublingMul, wide, n, m); };
+    switch (opcode) {
+    case 0b1000: return vop(t, Opcode::VecAdd, wide, d, vop(t, Opcode::VecMul, wide, n, m));  // [SU]MLAL
+    case 0b1010: return vop(t, Opcode::VecSub, wide, d, vop(t, Opcode::VecMul, wide, n, m));  // [SU]MLSL
+    case 0b1100: return vop(t, Opcode::VecMul, wide, n, m);                                   // [SU]MULL
+    case 0b1001: if (u) return std::nullopt; return vop(t, Opcode::VecSatAdd, wide, d, doubling());  // SQDMLAL
+    case 0b1011:  // SQDMLSL
+        if (u) return std::nullopt;
+        return vop(t, Opcode::VecSatAdd, wide, d, doubling(), vec::kSubtract);
+    case 0b1101: if (u) return std::nullopt; return doubling();  // SQDMULL
     default: return std::nullopt;
     }
 }
@@ -172,110 +239,88 @@ Value pairwise(Translator& t, bool q, unsigned esize, VecReduceOp op, Value n, V
 }
 }  // namespace
 
+namespace {
+// Sizes the three-same integer opcodes allow besides "no 64-bit lanes in a
+// 64-bit vector": those without 64-bit lanes, PMUL (bytes) and SQDMULH (H, S).
+bool three_same_size_ok(bool u, unsigned opcode, unsigned size) {
+    switch (opcode) {
+    case 0b00001: case 0b00101: case 0b00110: case 0b00111: case 0b01000: case 0b01001:
+    case 0b01010: case 0b01011: case 0b10000: case 0b10001: case 0b10111: return true;
+    case 0b10011: return u ? size == 0 : size != 3;  // PMUL, MUL
+    case 0b10110: return size == 1 || size == 2;      // SQDMULH, SQRDMULH
+    default: return size != 3;
+    }
+}
+}  // namespace
+
 bool SIMD_three_same(Translator& t, Insn in) {
     const bool q = in["Q"], u = in["U"];
     const unsigned size = in["size"], opcode = in["opcode"], rd = in["Rd"], esize = 8u << size;
-    const Value n = V(t, in["Rn"]), m = V(t, in["Rm"]);
+    const Value n = V_part(t, in["Rn"], q), m = V_part(t, in["Rm"], q);
     if (opcode == 0b00011) {
         set_V(t, rd, logical_three_same(t, u, size, V(t, rd), n, m), q);
         return true;
     }
-    if (size == 3 && !q) return false;
-    if (const auto r = integer_three_same(t, u, opcode, esize, n, m)) {
+    if ((size == 3 && !q) || !three_same_size_ok(u, opcode, size)) return false;
+    if (const auto r = integer_three_same(t, u, opcode, esize, V(t, rd), n, m)) {
         set_V(t, rd, *r, q);
         return true;
     }
-    const bool no_64bit_lanes = size == 3;
-    Value result;
-    switch (opcode) {
-    case 0b01100: result = vop(t, u ? Opcode::VecMaxU : Opcode::VecMaxS, esize, n, m); break;
-    case 0b01101: result = vop(t, u ? Opcode::VecMinU : Opcode::VecMinS, esize, n, m); break;
-    case 0b10010: {  // MLA/MLS
-        if (no_64bit_lanes) return false;
-        result = vop(t, u ? Opcode::VecSub : Opcode::VecAdd, esize, V(t, rd), vop(t, Opcode::VecMul, esize, n, m));
-        break;
-    }
-    case 0b10011:  // MUL (PMUL not implemented)
-        if (u || no_64bit_lanes) return false;
-        result = vop(t, Opcode::VecMul, esize, n, m);
-        break;
-    case 0b10100:
-    case 0b10101: {  // [SU]MAXP, [SU]MINP
-        if (no_64bit_lanes) return false;
-        const bool max = opcode == 0b10100;
-        const VecReduceOp op = max ? (u ? VecReduceOp::MaxU : VecReduceOp::MaxS) : (u ? VecReduceOp::MinU : VecReduceOp::MinS);
-        result = pairwise(t, q, esize, op, n, m);
-        break;
-    }
-    case 0b10111:  // ADDP (vector)
-        if (u) return false;
-        result = pairwise(t, q, esize, VecReduceOp::Add, n, m);
-        break;
+    VecReduceOp op;
+    switch ((u << 5) | opcode) {
+    case 0b010100: op = VecReduceOp::MaxS; break;  // SMAXP
+    case 0b110100: op = VecReduceOp::MaxU; break;  // UMAXP
+    case 0b010101: op = VecReduceOp::MinS; break;  // SMINP
+    case 0b110101: op = VecReduceOp::MinU; break;  // UMINP
+    case 0b010111: op = VecReduceOp::Add; break;   // ADDP (vector)
     default: return false;
     }
-    set_V(t, rd, result, q);
+    set_V(t, rd, pairwise(t, q, esize, op, n, m), q);
     return true;
 }
 
-bool SIMD_three_same_fp(Translator& t, Insn in) {
-    const bool q = in["Q"], u = in["U"], a = in["a"], sz = in["sz"];
-    const unsigned opcode = in["opcode"], rd = in["Rd"], rn = in["Rn"], rm = in["Rm"];
-    const unsigned bits = sz ? 64 : 32;
-    if (sz && !q) return false;
-    // (U, a, opcode) -> the per-lane operation.
-    Opcode op;
-    bool fused = false, negate_n = false;
-    switch ((u << 4) | (a << 3) | opcode) {
-    case 0b00000: op = Opcode::FPMaxNum; break;
-    case 0b01000: op = Opcode::FPMinNum; break;
-    case 0b00001: op = Opcode::FPMulAdd; fused = true; break;                   // FMLA
-    case 0b01001: op = Opcode::FPMulAdd; fused = true; negate_n = true; break;  // FMLS
-    case 0b00010: op = Opcode::FPAdd; break;
-    case 0b01010: op = Opcode::FPSub; break;
-    case 0b10011: op = Opcode::FPMul; break;
-    case 0b00110: op = Opcode::FPMax; break;
-    case 0b01110: op = Opcode::FPMin; break;
-    case 0b10111: op = Opcode::FPDiv; break;
-    default: return false;
-    }
-    const Value vn = V(t, rn), vm = V(t, rm), vd = V(t, rd);
-    set_V(t, rd, per_lane(t, q, bits, [&](unsigned e) {
-        Value x = lane(t, vn, bits, e);
-        const Value y = lane(t, vm, bits, e);
-        if (!fused) return fp_op(t, op, bits, x, y);
-        if (negate_n) x = fp_neg(t, x, bits);
-        return fp_op(t, op, bits, lane(t, vd, bits, e), x, y);
-    }), q);
-    return true;
-}
-
-// ---- Three different (widening) ----
+// ---- Three different ----
 
 bool SIMD_three_different(Translator& t, Insn in) {
     const bool q = in["Q"], u = in["U"];
     const unsigned size = in["size"], opcode = in["opcode"], rd = in["Rd"];
-    if (size == 3) return false;
     const unsigned esize = 8u << size, wide = 2 * esize;
+    if (size == 3) return opcode == 0b1110 && !u && translate_pmull64(t, in);  // PMULL.1Q: crypto
+    const Value vn = V(t, in["Rn"]), vm = V(t, in["Rm"]);
     // Vpart[n, part]: the lower or (for the "2" forms) upper half, widened.
-    const auto widen = [&](unsigned r) {
-        const Value v = q ? upper_half(t, V(t, r)) : V(t, r);
-        return vop(t, Opcode::VecExtendLow, wide, v, {}, u ? 0 : 1);
+    const auto widen = [&](Value v) { return widen_part(t, v, esize, q, u); };
+    const auto narrow_high = [&](Opcode op) {  // [R]ADDHN/[R]SUBHN: the high halves of the wide sums
+        const Value sum = vop(t, op, wide, vn, vm);
+        write_narrow(t, rd, vop(t, Opcode::VecShrNarrow, esize, sum, {}, esize | (uint64_t{u} << 8)), q);
+        return true;
     };
-    const Value m = widen(in["Rm"]);
+    const uint64_t sign = u ? ir::vec::kUnsigned : 0;
     Value result;
     switch (opcode) {
-    case 0b0000: result = vop(t, Opcode::VecAdd, wide, widen(in["Rn"]), m); break;  // [SU]ADDL
-    case 0b0001: result = vop(t, Opcode::VecAdd, wide, V(t, in["Rn"]), m); break;   // [SU]ADDW
-    case 0b0010: result = vop(t, Opcode::VecSub, wide, widen(in["Rn"]), m); break;  // [SU]SUBL
-    case 0b0011: result = vop(t, Opcode::VecSub, wide, V(t, in["Rn"]), m); break;   // [SU]SUBW
-    case 0b1000:
-    case 0b1010: {  // [SU]MLAL, [SU]MLSL
-        const Value product = vop(t, Opcode::VecMul, wide, widen(in["Rn"]), m);
-        result = vop(t, opcode == 0b1000 ? Opcode::VecAdd : Opcode::VecSub, wide, V(t, rd), product);
+    case 0b0000: result = vop(t, Opcode::VecAdd, wide, widen(vn), widen(vm)); break;  // [SU]ADDL
+    case 0b0001: result = vop(t, Opcode::VecAdd, wide, vn, widen(vm)); break;         // [SU]ADDW
+    case 0b0010: result = vop(t, Opcode::VecSub, wide, widen(vn), widen(vm)); break;  // [SU]SUBL
+    case 0b0011: result = vop(t, Opcode::VecSub, wide, vn, widen(vm)); break;         // [SU]SUBW
+    case 0b0100: return narrow_high(Opcode::VecAdd);
+    case 0b0110: return narrow_high(Opcode::VecSub);
+    case 0b0101:  // [SU]ABAL
+        result = vop(t, Opcode::VecAdd, wide, V(t, rd), vop(t, Opcode::VecAbsDiff, wide, widen(vn), widen(vm), sign));
+        break;
+    case 0b0111: result = vop(t, Opcode::VecAbsDiff, wide, widen(vn), widen(vm), sign); break;  // [SU]ABDL
+    case 0b1110: {  // PMULL (8-bit lanes)
+        if (u || size != 0) return false;
+        const Value pn = q ? upper_half(t, vn) : vn, pm = q ? upper_half(t, vm) : vm;
+        result = vop(t, Opcode::VecPolyMul, 8, pn, pm, ir::vec::kLong);
         break;
     }
-    case 0b1100: result = vop(t, Opcode::VecMul, wide, widen(in["Rn"]), m); break;  // [SU]MULL
-    default: return false;
+    default: {
+        const bool doubling = opcode == 0b1001 || opcode == 0b1011 || opcode == 0b1101;
+        if (doubling && size == 0) return false;
+        const auto r = long_multiply(t, u, opcode, wide, V(t, rd), widen(vn), widen(vm));
+        if (!r) return false;
+        result = *r;
+        break;
+    }
     }
     t.ir.set_v(rd, result);
     return true;
@@ -292,31 +337,13 @@ bool reverse(Translator& t, bool q, unsigned size, unsigned container, unsigned 
     return true;
 }
 
-bool fp_two_reg_misc(Translator& t, bool q, bool u, unsigned size, unsigned opcode, unsigned rd, Value n) {
-    const bool a = size >> 1, sz = size & 1;
-    const unsigned bits = sz ? 64 : 32;
-    if (sz && !q) return false;
-    std::function<Value(Value)> f;
-    if (opcode == 0b01111 && a) {  // FABS, FNEG
-        f = [&](Value x) { return u ? fp_neg(t, x, bits) : fp_abs(t, x, bits); };
-    } else if (opcode == 0b11111 && a && u) {  // FSQRT
-        f = [&](Value x) { return fp_op(t, Opcode::FPSqrt, bits, x); };
-    } else if (opcode == 0b11101 && !a) {  // SCVTF, UCVTF
-        f = [&](Value x) { return fp_convert_lane(t, bits, x, false, u, FPRounding::Fpcr, 0); };
-    } else if (const auto rounding = fp_convert_rounding(opcode, a)) {  // FCVT[NPMZA][SU]
-        f = [&, r = *rounding](Value x) { return fp_convert_lane(t, bits, x, true, u, r, 0); };
-    } else if (opcode == 0b11000 || opcode == 0b11001) {  // FRINT*
-        // (U, a, opcode<0>): N, M, P, Z, A, X, -, I.
-        static constexpr int kRounding[8] = {0, 2, 1, 3, 4, 7, -1, 7};
-        const unsigned key = (u << 2) | (a << 1) | (opcode & 1);
-        if (kRounding[key] < 0) return false;
-        const uint64_t imm1 = static_cast<uint64_t>(kRounding[key]) | (uint64_t{key == 5} << 4);
-        f = [&, imm1](Value x) { return fp_op(t, Opcode::FPRoundInt, bits, x, {}, {}, imm1); };
-    } else {
-        return false;
-    }
-    set_V(t, rd, per_lane(t, q, bits, [&](unsigned e) { return f(lane(t, n, bits, e)); }), q);
-    return true;
+// [SU]ADDLP, [SU]ADALP: the sums of adjacent esize lanes in 2*esize lanes.
+Value add_pairs_long(Translator& t, bool u, unsigned esize, Value n) {
+    const unsigned wide = 2 * esize;
+    const Value low = u ? vop(t, Opcode::VecAnd, 8, n, dup_const(t, wide, ones(esize)))
+                        : vop(t, Opcode::VecAsrImm, wide, vop(t, Opcode::VecShlImm, wide, n, {}, esize), {}, esize);
+    const Value high = vop(t, u ? Opcode::VecLsrImm : Opcode::VecAsrImm, wide, n, {}, esize);
+    return vop(t, Opcode::VecAdd, wide, low, high);
 }
 }  // namespace
 
@@ -324,37 +351,46 @@ bool SIMD_two_reg_misc(Translator& t, Insn in) {
     const bool q = in["Q"], u = in["U"];
     const unsigned size = in["size"], opcode = in["opcode"], rd = in["Rd"], esize = 8u << size;
     const Value n = V(t, in["Rn"]);
+    const auto done = [&](Value r) {
+        set_V(t, rd, r, q);
+        return true;
+    };
     switch ((u << 5) | opcode) {
     case 0b000000: return reverse(t, q, size, 64, rd, n);  // REV64
     case 0b100000: return reverse(t, q, size, 32, rd, n);  // REV32
     case 0b000001: return reverse(t, q, size, 16, rd, n);  // REV16
+    case 0b000010: case 0b100010:  // [SU]ADDLP
+        if (size == 3) return false;
+        return done(add_pairs_long(t, u, esize, n));
+    case 0b000110: case 0b100110:  // [SU]ADALP
+        if (size == 3) return false;
+        return done(vop(t, Opcode::VecAdd, 2 * esize, V(t, rd), add_pairs_long(t, u, esize, n)));
+    case 0b000100: case 0b100100:  // CLS, CLZ
+        if (size == 3) return false;
+        return done(vop(t, u ? Opcode::VecClz : Opcode::VecCls, esize, n));
     case 0b000101:  // CNT
         if (size != 0) return false;
-        set_V(t, rd, vop(t, Opcode::VecCnt, 8, n), q);
-        return true;
-    case 0b100101:  // NOT (RBIT not implemented)
-        if (size != 0) return false;
-        set_V(t, rd, vop(t, Opcode::VecNot, 8, n), q);
-        return true;
-    case 0b001000: case 0b101000: case 0b001001: case 0b101001: case 0b001010: {  // CM** #0
-        if (size == 3 && !q) return false;
-        const unsigned kind = ((opcode & 3) << 1) | u;  // CmGt0, CmGe0, CmEq0, CmLe0, CmLt0
-        set_V(t, rd, compare_zero(t, kind, esize, n), q);
-        return true;
-    }
-    case 0b001011:
-    case 0b101011:  // ABS, NEG
-        if (size == 3 && !q) return false;
-        set_V(t, rd, vop(t, u ? Opcode::VecNeg : Opcode::VecAbs, esize, n), q);
-        return true;
-    case 0b010010: {  // XTN, XTN2
+        return done(vop(t, Opcode::VecCnt, 8, n));
+    case 0b100101:  // NOT, RBIT
+        if (size > 1) return false;
+        return done(vop(t, size ? Opcode::VecRbit : Opcode::VecNot, 8, n));
+    case 0b010010: case 0b110010: case 0b010100: case 0b110100: {  // XTN, SQXTUN, [SU]QXTN
         if (size == 3) return false;
-        const Value narrow = vop(t, Opcode::VecShrNarrow, esize, n, {}, 0);
-        t.ir.set_v(rd, q ? from_u64x2(t, low64(t, V(t, rd)), low64(t, narrow)) : narrow);
+        write_narrow(t, rd, *extract_narrow(t, u, opcode, esize, n, false), q);
         return true;
     }
-    default: return fp_two_reg_misc(t, q, u, size, opcode, rd, n);
+    case 0b110011:  // SHLL: widen and shift by esize
+        if (size == 3) return false;
+        t.ir.set_v(rd, vop(t, Opcode::VecShlImm, 2 * esize, widen_part(t, n, esize, q, true), {}, esize));
+        return true;
+    default: break;
     }
+    if (opcode < 0b01100) {
+        if (size == 3 && !q) return false;
+        const auto r = integer_two_reg_misc(t, u, opcode, esize, V_part(t, rd, q), V_part(t, in["Rn"], q));
+        return r && done(*r);
+    }
+    return fp_two_reg_misc(t, q, u, size, opcode, rd, n);
 }
 
 // ---- Across lanes ----
@@ -362,6 +398,7 @@ bool SIMD_two_reg_misc(Translator& t, Insn in) {
 bool SIMD_across(Translator& t, Insn in) {
     const bool q = in["Q"], u = in["U"];
     const unsigned size = in["size"], opcode = in["opcode"], esize = 8u << size;
+    if (u && (opcode == 0b01100 || opcode == 0b01111)) return fp_across(t, q, size, opcode, in["Rd"], V(t, in["Rn"]));
     if (size == 3 || (size == 2 && !q)) return false;
     VecReduceOp op;
     switch ((u << 5) | opcode) {
@@ -386,14 +423,21 @@ namespace simd {
 
 // The shifts by immediate shared by the vector and scalar forms (elements of
 // esize bits, right shifts by 2*esize - immh:immb, left by immh:immb - esize).
+// The rounding right shifts are rounding shifts by register by -right.
 std::optional<Value> shift_by_imm(Translator& t, bool u, unsigned opcode, unsigned esize, unsigned immhb, Value d,
                                   Value n) {
     const unsigned right = 2 * esize - immhb, left = immhb - esize;
+    const uint64_t sign = u ? vec::kUnsigned : 0;
+    const auto rounding_right = [&] {
+        return vop(t, Opcode::VecShiftReg, esize, n, dup_const(t, esize, (0 - right) & 0xff), sign | vec::kRound);
+    };
     switch ((u << 5) | opcode) {
     case 0b000000: return vop(t, Opcode::VecAsrImm, esize, n, {}, right);  // SSHR
     case 0b100000: return vop(t, Opcode::VecLsrImm, esize, n, {}, right);  // USHR
     case 0b000010: return vop(t, Opcode::VecAdd, esize, d, vop(t, Opcode::VecAsrImm, esize, n, {}, right));  // SSRA
     case 0b100010: return vop(t, Opcode::VecAdd, esize, d, vop(t, Opcode::VecLsrImm, esize, n, {}, right));  // USRA
+    case 0b000100: case 0b100100: return rounding_right();                                     // [SU]RSHR
+    case 0b000110: case 0b100110: return vop(t, Opcode::VecAdd, esize, d, rounding_right());   // [SU]RSRA
     case 0b001010: return vop(t, Opcode::VecShlImm, esize, n, {}, left);  // SHL
     case 0b101000: {  // SRI: the top `right` bits of each lane keep d
         const uint64_t mask = right >= esize ? 0 : ones(esize) >> right;
@@ -405,6 +449,25 @@ std::optional<Value> shift_by_imm(Translator& t, bool u, unsigned opcode, unsign
         return t.ir.emit(Opcode::VecBsl, Type::U128, dup_const(t, esize, mask),
                          vop(t, Opcode::VecShlImm, esize, n, {}, left), d);
     }
+    case 0b101100:  // SQSHLU
+        return vop(t, Opcode::VecSatShiftReg, esize, n, dup_const(t, esize, left), vec::kResultUnsigned);
+    case 0b001110: case 0b101110:  // [SU]QSHL (immediate)
+        return vop(t, Opcode::VecSatShiftReg, esize, n, dup_const(t, esize, left), sign);
+    default: return std::nullopt;
+    }
+}
+
+std::optional<Value> narrow_by_imm(Translator& t, bool u, unsigned opcode, unsigned esize, unsigned immhb, Value n,
+                                   bool scalar) {
+    const uint64_t shift = 2 * esize - immhb, round = (opcode & 1) ? vec::kRound : 0;
+    switch (opcode) {
+    case 0b10000: case 0b10001:
+        if (u)  // SQSHRUN, SQRSHRUN
+            return vop(t, Opcode::VecSatNarrow, esize, n, {}, (shift << vec::kShiftPos) | round | vec::kResultUnsigned);
+        if (scalar) return std::nullopt;
+        return vop(t, Opcode::VecShrNarrow, esize, n, {}, shift | (uint64_t{round != 0} << 8));  // SHRN, RSHRN
+    case 0b10010: case 0b10011:  // [SU]QSHRN, [SU]QRSHRN
+        return vop(t, Opcode::VecSatNarrow, esize, n, {}, (shift << vec::kShiftPos) | round | (u ? vec::kUnsigned : 0));
     default: return std::nullopt;
     }
 }
@@ -431,26 +494,20 @@ bool SIMD_shift_imm(Translator& t, Insn in) {
     const unsigned immhb = (immh << 3) | in["immb"];
     const unsigned esize = 8u << (std::bit_width(immh) - 1);
     const Value n = V(t, in["Rn"]);
-    switch (opcode) {
-    case 0b10000:
-    case 0b10001: {  // SHRN/RSHRN (and the "2" forms): esize is the narrow size
-        if (u || esize == 64) return false;
-        const uint64_t imm1 = (2 * esize - immhb) | (uint64_t{opcode & 1} << 8);
-        const Value narrow = vop(t, Opcode::VecShrNarrow, esize, n, {}, imm1);
-        t.ir.set_v(rd, q ? from_u64x2(t, low64(t, V(t, rd)), low64(t, narrow)) : narrow);
-        return true;
-    }
-    case 0b10100: {  // SSHLL/USHLL (UXTL/SXTL), "2" forms from the upper half
+    if (opcode >= 0b10000 && opcode <= 0b10011) {  // narrowing: esize is the narrow size
         if (esize == 64) return false;
-        const Value src = q ? upper_half(t, n) : n;
-        const Value wide = vop(t, Opcode::VecExtendLow, 2 * esize, src, {}, u ? 0 : 1);
-        t.ir.set_v(rd, vop(t, Opcode::VecShlImm, 2 * esize, wide, {}, immhb - esize));
+        const auto narrow = narrow_by_imm(t, u, opcode, esize, immhb, n, false);
+        if (!narrow) return false;
+        write_narrow(t, rd, *narrow, q);
         return true;
     }
-    default: break;
+    if (opcode == 0b10100) {  // SSHLL/USHLL (UXTL/SXTL), "2" forms from the upper half
+        if (esize == 64) return false;
+        t.ir.set_v(rd, vop(t, Opcode::VecShlImm, 2 * esize, widen_part(t, n, esize, q, u), {}, immhb - esize));
+        return true;
     }
     if (esize == 64 && !q) return false;
-    auto result = shift_by_imm(t, u, opcode, esize, immhb, V(t, rd), n);
+    auto result = shift_by_imm(t, u, opcode, esize, immhb, V(t, rd), V_part(t, in["Rn"], q));
     if (!result) result = fixed_point_by_imm(t, u, opcode, esize, immhb, (q ? 128 : 64) / esize, n);
     if (!result) return false;
     set_V(t, rd, *result, q);

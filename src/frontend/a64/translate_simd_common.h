@@ -34,6 +34,9 @@ inline Value V(Translator& t, unsigned r) { return t.ir.get_v(r); }
 inline void set_V(Translator& t, unsigned r, Value v, bool q = true) {
     t.ir.set_v(r, q ? v : from_u64(t, low64(t, v)));
 }
+// V[r] at the operation's datasize: for Q = 0 the upper half reads as zero,
+// so that the saturating ops see only the instruction's lanes (FPSR.QC).
+inline Value V_part(Translator& t, unsigned r, bool q) { return q ? V(t, r) : from_u64(t, low64(t, V(t, r))); }
 // The upper half of Vn as a vector's lower half (the "2" forms' source).
 inline Value upper_half(Translator& t, Value v) { return from_u64(t, high64(t, v)); }
 
