@@ -34,7 +34,8 @@ void print_help(FILE* out) {
         "Ferry's own:\n"
         "  --interp           run the IR interpreter instead of the JIT\n"
         "  --lockstep         run every block in the JIT and the interpreter and compare\n"
-        "  --stats            print engine statistics at exit\n",
+        "  --stats            print engine statistics at exit\n"
+        "  --perf-map         name the translated blocks for perf in /tmp/perf-PID.map\n",
         out);
 }
 
@@ -70,6 +71,7 @@ std::vector<std::string> Options::forwarded() const {
     if (interpreter) out.push_back("--interp");
     if (lockstep) out.push_back("--lockstep");
     if (stats) out.push_back("--stats");
+    if (perf_map) out.push_back("--perf-map");
     return out;
 }
 
@@ -89,7 +91,8 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             break;
         }
         // qemu accepts both -opt and --opt.
-        if (opt.size() > 2 && opt[1] == '-' && opt != "--interp" && opt != "--lockstep" && opt != "--stats")
+        if (opt.size() > 2 && opt[1] == '-' && opt != "--interp" && opt != "--lockstep" && opt != "--stats" &&
+            opt != "--perf-map")
             opt = opt.substr(1);
         if (opt == "-h" || opt == "-help") {
             print_help(stdout);
@@ -105,6 +108,8 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             o.lockstep = true;
         } else if (opt == "--stats") {
             o.stats = true;
+        } else if (opt == "--perf-map") {
+            o.perf_map = true;
         } else if (opt == "-cpu" || opt == "-E" || opt == "-U" || opt == "-L" || opt == "-d" || opt == "-D" ||
                    opt == "-0" || opt == "-s") {
             const char* v = value(opt.c_str());

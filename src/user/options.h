@@ -24,6 +24,7 @@ struct Options {
     bool interpreter = false;            // --interp
     bool lockstep = false;               // --lockstep
     bool stats = false;                  // --stats
+    bool perf_map = false;               // --perf-map
     std::string program;
     std::vector<std::string> args;       // guest argv[1..]
 
