@@ -261,6 +261,83 @@ TEST_P(X64Backend, FlagsMatchInterpreter) {
     d.check(make_block(0x1000, [&](Builder& ir) { ir.set_nzcv(ir.trunc(Type::U32, ir.get_x(1))); }), rng, 50);
 }
 
+// How a test block uses a condition: the x86 flags stay live only for a
+// Select or Branch right after it that is its only user.
+enum class CondUse { Materialised, Select, Branch, SelectAndStored };
+
+// cond feeds `use`; the result (or the branch taken) lands in x0 / pc.
+void use_condition(Builder& ir, Value cond, CondUse use) {
+    switch (use) {
+    case CondUse::Materialised: ir.set_x(0, widen(ir, cond)); break;
+    case CondUse::Select: ir.set_x(0, ir.select(cond, ir.get_x(5), ir.imm64(0x77))); break;
+    case CondUse::Branch: ir.branch(cond, 0x2000, 0x3000); break;
+    case CondUse::SelectAndStored:
+        ir.set_x(0, ir.select(cond, ir.get_x(5), ir.get_x(6)));
+        ir.set_x(7, widen(ir, cond));
+        break;
+    }
+}
+
+// Operands that make compares interesting: equal, off by one, negations.
+void relate_x2_to_x1(CpuState& s, Rng& rng) {
+    switch (rng.next() % 6) {
+    case 0: s.x[2] = s.x[1]; break;
+    case 1: s.x[2] = s.x[1] + 1; break;
+    case 2: s.x[2] = s.x[1] - 1; break;
+    case 3: s.x[2] = 0 - s.x[1]; break;
+    default: break;
+    }
+}
+
+constexpr CondUse kCondUses[] = {CondUse::Materialised, CondUse::Select, CondUse::Branch, CondUse::SelectAndStored};
+
+// CondCompare for all 16 conditions x 3 compare kinds x widths, with a
+// register, a constant or the same value as second operand, and each use.
+TEST_P(X64Backend, CondCompareMatchesInterpreter) {
+    Differential d(GetParam());
+    Rng rng;
+    const auto prepare = [&rng](CpuState& s) { relate_x2_to_x1(s, rng); };
+    for (CompareKind kind : {CompareKind::Sub, CompareKind::Add, CompareKind::Logic})
+        for (Type t : kIntTypes)
+            for (unsigned cond = 0; cond < 16; ++cond)
+                for (int second = 0; second < 4; ++second)
+                    for (CondUse use : kCondUses) {
+                        const unsigned bits = bit_width(t);
+                        const std::optional<uint64_t> constant =
+                            second == 1 ? std::optional<uint64_t>(1) : second == 2 ? std::optional<uint64_t>(width_mask(bits)) : std::nullopt;
+                        d.check(make_block(0x1000, [&](Builder& ir) {
+                            const Value a = operand(ir, t, 1, {});
+                            const Value b = second == 3 ? a : operand(ir, t, 2, constant);
+                            const uint64_t how = static_cast<uint64_t>(kind) | uint64_t{bits} << 8;
+                            use_condition(ir, ir.emit(Opcode::CondCompare, Type::U1, a, b, {}, cond, how), use);
+                        }), rng, 40, prepare);
+                        if (HasFailure()) return;
+                    }
+}
+
+// Eq, IsZero and TestBit left in the flags for a Select or a Branch.
+TEST_P(X64Backend, ConditionsFuseWithSelectAndBranch) {
+    Differential d(GetParam());
+    Rng rng;
+    const auto prepare = [&rng](CpuState& s) { relate_x2_to_x1(s, rng); };
+    for (CondUse use : kCondUses)
+        for (Type t : kIntTypes) {
+            const unsigned bits = bit_width(t);
+            d.check(make_block(0x1000, [&](Builder& ir) {
+                use_condition(ir, ir.emit(Opcode::Eq, Type::U1, operand(ir, t, 1, {}), operand(ir, t, 2, {})), use);
+            }), rng, 100, prepare);
+            d.check(make_block(0x1000, [&](Builder& ir) {
+                use_condition(ir, ir.emit(Opcode::Eq, Type::U1, operand(ir, t, 1, {}), operand(ir, t, 2, 3)), use);
+            }), rng, 100, prepare);
+            d.check(make_block(0x1000, [&](Builder& ir) { use_condition(ir, ir.is_zero(operand(ir, t, 1, {})), use); }),
+                    rng, 100, [](CpuState& s) { s.x[1] &= s.x[2] & 0xff00ff00ff00ff00; });
+            for (unsigned bit : {0u, bits / 2, bits - 1})
+                d.check(make_block(0x1000, [&](Builder& ir) {
+                    use_condition(ir, ir.test_bit(operand(ir, t, 1, {}), bit), use);
+                }), rng, 100);
+        }
+}
+
 // Division edge cases with the Arm results written out.
 TEST_P(X64Backend, DivisionNeverTraps) {
     Differential d(GetParam());
@@ -449,7 +526,8 @@ TEST(X64BackendChaining, LoopRunsChainedAndUnchained) {
     }
 }
 
-TEST(X64BackendChaining, ExitRequestLeavesAtBlockEntry) {
+// 0x1000 jumps forward to 0x2000, which may branch back: only 0x2000 checks.
+TEST(X64BackendChaining, ExitRequestLeavesAtTheLoopingBlock) {
     Backend backend;
     CpuState s;
     s.pc = 0x1000;
@@ -461,8 +539,9 @@ TEST(X64BackendChaining, ExitRequestLeavesAtBlockEntry) {
     s.x[1] = 1000;
     s.exit_request = 1;
     backend.run(s, backend.lookup(0x1000, 0));
-    EXPECT_EQ(s.pc, 0x1000u);
-    EXPECT_EQ(s.x[0], 0u);
+    EXPECT_EQ(s.pc, 0x2000u);
+    EXPECT_EQ(s.x[0], 1u);
+    EXPECT_EQ(s.x[1], 1000u);
     s.exit_request = 0;
     run_jit(backend, p, s, kExitPc);
     EXPECT_EQ(s.x[0], 1000u);

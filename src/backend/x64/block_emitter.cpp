@@ -25,12 +25,12 @@ BlockEmitter::BlockEmitter(CodeGenerator& code, const ir::Block& block, const Em
 
 const void* BlockEmitter::emit() {
     const void* entry = c_.getCurr();
-    emit_entry_check();
+    if (may_loop()) emit_entry_check();
     for (ir::ValueId id = 0; id < block_.insts.size(); ++id) {
         const ir::Inst& inst = block_.insts[id];
         if (inst.removed) continue;
         ra_.begin(id);
-        emit_inst(inst);
+        emit_inst(inst, id);
         ra_.end();
     }
     ra_.begin(static_cast<ir::ValueId>(block_.insts.size()));
@@ -39,7 +39,27 @@ const void* BlockEmitter::emit() {
     return entry;
 }
 
-void BlockEmitter::emit_inst(const ir::Inst& inst) {
+// Is the next instruction (or the terminal) v's only user, one that can read
+// v from the x86 flags: a Select's condition or a Branch?
+bool BlockEmitter::only_user_is_next(ir::ValueId v) const {
+    ir::ValueId next = v + 1;
+    while (next < block_.insts.size() && (block_.insts[next].removed || block_.insts[next].op == Opcode::Const)) ++next;
+    if (ra_.last_use(v) != next) return false;
+    if (next == block_.insts.size())
+        return block_.terminal.kind == ir::Terminal::Kind::Branch && block_.terminal.value == v;
+    const ir::Inst& user = block_.insts[next];
+    return user.op == Opcode::Select && user.args[0] == v && user.args[1] != v && user.args[2] != v;
+}
+
+// The condition under which the flags say v is true, when v was left in them.
+std::optional<BlockEmitter::Cond> BlockEmitter::fused_cond(ir::ValueId v) {
+    if (!fused_ || fused_->value != v) return std::nullopt;
+    const Cond cond = fused_->cond;
+    fused_.reset();
+    return cond;
+}
+
+void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     switch (inst.op) {
     case Opcode::Const: break;  // materialised where used
     case Opcode::GetX: emit_get(abi::x_offset(inst.imm0), 64); break;
@@ -83,12 +103,19 @@ void BlockEmitter::emit_inst(const ir::Inst& inst) {
     case Opcode::Clz: emit_clz(inst); break;
     case Opcode::ByteRev: emit_byte_rev(inst); break;
     case Opcode::Select: emit_select(inst); break;
-    case Opcode::Eq: emit_eq(inst); break;
-    case Opcode::IsZero: emit_is_zero(inst); break;
+    case Opcode::Eq:
+        if (arg(inst, 0).type == ir::Type::U128) emit_eq_u128(inst);
+        else emit_condition(inst, id);
+        break;
+    case Opcode::IsZero:
+        if (arg(inst, 0).type == ir::Type::U128) emit_is_zero_u128(inst);
+        else emit_condition(inst, id);
+        break;
     case Opcode::TestBit:
         if (arg(inst, 0).type == ir::Type::U128) emit_call(inst);
-        else emit_test_bit(inst);
+        else emit_condition(inst, id);
         break;
+    case Opcode::CondCompare: emit_condition(inst, id); break;
     case Opcode::NZCVAdd: emit_nzcv_add(inst, false); break;
     case Opcode::NZCVSub: emit_nzcv_add(inst, true); break;
     case Opcode::NZCVLogic: emit_nzcv_logic(inst); break;
@@ -145,7 +172,8 @@ BlockEmitter::Source BlockEmitter::constant_source(uint64_t value, unsigned bits
 
 void BlockEmitter::alu(Alu op, const Reg& dst, const Source& src) {
     if (src.imm) {
-        const uint32_t imm = *src.imm;
+        // xbyak takes a 16-bit operation's immediate only in int16 form.
+        const uint32_t imm = dst.getBit() == 16 ? static_cast<uint32_t>(static_cast<int16_t>(*src.imm)) : *src.imm;
         switch (op) {
         case Alu::Add: c_.add(dst, imm); break;
         case Alu::Adc: c_.adc(dst, imm); break;
@@ -190,29 +218,86 @@ void BlockEmitter::not_within(const Reg64& r, unsigned bits) {
 }
 
 void BlockEmitter::set_bool(const Reg64& res, Cond cond) {
-    const Reg8 b = res.cvt8();
-    switch (cond) {
-    case Cond::Z: c_.setz(b); break;
-    case Cond::NZ: c_.setnz(b); break;
-    case Cond::C: c_.setc(b); break;
-    case Cond::NC: c_.setnc(b); break;
-    case Cond::S: c_.sets(b); break;
-    case Cond::NS: c_.setns(b); break;
-    }
-    c_.movzx(res.cvt32(), b);
+    setcc(res.cvt8(), cond);
+    c_.movzx(res.cvt32(), res.cvt8());
 }
 
-// res = the x86 flags as an Arm NZCV word (bits 31:28). pushfq leaves CF at
-// bit 0, ZF at 6, SF at 7 and OF at 11; one multiply moves all four into
-// place (SF,ZF by 24, CF by 29, OF by 17); the other partial products land
-// outside bits 31:28 without carrying into them.
-void BlockEmitter::pack_flags(const Reg64& res, bool invert_carry) {
+void BlockEmitter::setcc(const Reg8& r, Cond cond) {
+    switch (cond) {
+    case Cond::O: c_.seto(r); break;
+    case Cond::NO: c_.setno(r); break;
+    case Cond::B: c_.setb(r); break;
+    case Cond::AE: c_.setae(r); break;
+    case Cond::E: c_.sete(r); break;
+    case Cond::NE: c_.setne(r); break;
+    case Cond::BE: c_.setbe(r); break;
+    case Cond::A: c_.seta(r); break;
+    case Cond::S: c_.sets(r); break;
+    case Cond::NS: c_.setns(r); break;
+    case Cond::P: c_.setp(r); break;
+    case Cond::NP: c_.setnp(r); break;
+    case Cond::L: c_.setl(r); break;
+    case Cond::GE: c_.setge(r); break;
+    case Cond::LE: c_.setle(r); break;
+    case Cond::G: c_.setg(r); break;
+    }
+}
+
+void BlockEmitter::cmovcc(const Reg& dst, const Reg& src, Cond cond) {
+    switch (cond) {
+    case Cond::O: c_.cmovo(dst, src); break;
+    case Cond::NO: c_.cmovno(dst, src); break;
+    case Cond::B: c_.cmovb(dst, src); break;
+    case Cond::AE: c_.cmovae(dst, src); break;
+    case Cond::E: c_.cmove(dst, src); break;
+    case Cond::NE: c_.cmovne(dst, src); break;
+    case Cond::BE: c_.cmovbe(dst, src); break;
+    case Cond::A: c_.cmova(dst, src); break;
+    case Cond::S: c_.cmovs(dst, src); break;
+    case Cond::NS: c_.cmovns(dst, src); break;
+    case Cond::P: c_.cmovp(dst, src); break;
+    case Cond::NP: c_.cmovnp(dst, src); break;
+    case Cond::L: c_.cmovl(dst, src); break;
+    case Cond::GE: c_.cmovge(dst, src); break;
+    case Cond::LE: c_.cmovle(dst, src); break;
+    case Cond::G: c_.cmovg(dst, src); break;
+    }
+}
+
+// A jcc rel32 (6 bytes), whatever the distance, so that chaining can patch it.
+void BlockEmitter::jcc(Label& target, Cond cond) {
+    constexpr auto near = CodeGenerator::T_NEAR;
+    switch (cond) {
+    case Cond::O: c_.jo(target, near); break;
+    case Cond::NO: c_.jno(target, near); break;
+    case Cond::B: c_.jb(target, near); break;
+    case Cond::AE: c_.jae(target, near); break;
+    case Cond::E: c_.je(target, near); break;
+    case Cond::NE: c_.jne(target, near); break;
+    case Cond::BE: c_.jbe(target, near); break;
+    case Cond::A: c_.ja(target, near); break;
+    case Cond::S: c_.js(target, near); break;
+    case Cond::NS: c_.jns(target, near); break;
+    case Cond::P: c_.jp(target, near); break;
+    case Cond::NP: c_.jnp(target, near); break;
+    case Cond::L: c_.jl(target, near); break;
+    case Cond::GE: c_.jge(target, near); break;
+    case Cond::LE: c_.jle(target, near); break;
+    case Cond::G: c_.jg(target, near); break;
+    }
+}
+
+// rax = the x86 flags as an Arm NZCV word (bits 31:28). lahf puts SF, ZF and
+// CF in ah (bits 15, 14 and 8 of eax) and seto puts OF in bit 0; one multiply
+// moves them to bits 31, 30, 29 and 28 (by 16, 16, 21 and 28); the other
+// partial products land above bit 31 or, without carries, below bit 25.
+void BlockEmitter::pack_flags_into_rax(bool invert_carry) {
     if (invert_carry) c_.cmc();
-    c_.pushfq();
-    c_.pop(res);
-    c_.and_(res.cvt32(), 0x8C1);
-    c_.imul(res, res, (1 << 24) | (1 << 29) | (1 << 17));
-    c_.and_(res.cvt32(), 0xF0000000u);
+    c_.seto(c_.al);
+    c_.lahf();
+    c_.and_(c_.eax, 0xC101);
+    c_.imul(c_.eax, c_.eax, (1 << 16) | (1 << 21) | (1 << 28));
+    c_.and_(c_.eax, 0xF0000000u);
 }
 
 }  // namespace ferry::x64

@@ -71,9 +71,18 @@ private:
     };
     enum class Alu { Add, Adc, Sub, Sbb, And, Or, Xor, Cmp };
     enum class Shift { Lsl, Lsr, Asr, Ror };
-    enum class Cond { Z, NZ, C, NC, S, NS };
+    // x86 condition codes in encoding order, so that negating one flips bit 0.
+    enum class Cond : uint8_t { O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G };
+    // The x86 flags last set hold the value of a U1 instruction whose only
+    // user (the next instruction or the terminal) reads them directly.
+    struct FusedFlags {
+        ir::ValueId value;
+        Cond cond;
+    };
 
-    void emit_inst(const ir::Inst& inst);
+    void emit_inst(const ir::Inst& inst, ir::ValueId id);
+    bool only_user_is_next(ir::ValueId v) const;
+    std::optional<Cond> fused_cond(ir::ValueId v);
     void emit_call(const ir::Inst& inst);
 
     // Shared helpers.
@@ -84,10 +93,14 @@ private:
     void zero_extend(const Xbyak::Reg64& r, unsigned bits);
     void not_within(const Xbyak::Reg64& r, unsigned bits);
     void set_bool(const Xbyak::Reg64& res, Cond cond);
-    void pack_flags(const Xbyak::Reg64& res, bool invert_carry);
+    void setcc(const Xbyak::Reg8& r, Cond cond);
+    void cmovcc(const Xbyak::Reg& dst, const Xbyak::Reg& src, Cond cond);
+    void jcc(Xbyak::Label& target, Cond cond);
+    void pack_flags_into_rax(bool invert_carry);
 
     // emit_integer.cpp
     void emit_binary(const ir::Inst& inst, Alu op, bool commutative);
+    bool add_with_lea(ir::ValueId a, ir::ValueId b, bool subtract, unsigned bits);
     void emit_add_carry(const ir::Inst& inst);
     void emit_mul(const ir::Inst& inst);
     void emit_mul_high(const ir::Inst& inst, bool is_signed);
@@ -104,9 +117,11 @@ private:
     void emit_sign_ext(const ir::Inst& inst);
     void emit_trunc(const ir::Inst& inst);
     void emit_select(const ir::Inst& inst);
-    void emit_eq(const ir::Inst& inst);
-    void emit_is_zero(const ir::Inst& inst);
-    void emit_test_bit(const ir::Inst& inst);
+    void emit_condition(const ir::Inst& inst, ir::ValueId id);
+    Cond emit_compare_flags(const ir::Inst& inst);
+    Cond emit_cond_compare_flags(const ir::Inst& inst);
+    void emit_eq_u128(const ir::Inst& inst);
+    void emit_is_zero_u128(const ir::Inst& inst);
     void emit_nzcv_add(const ir::Inst& inst, bool subtract);
     void emit_nzcv_logic(const ir::Inst& inst);
     void emit_cond_holds(const ir::Inst& inst);
@@ -137,11 +152,13 @@ private:
     void all_ones(const Xbyak::Xmm& x);
 
     // emit_terminal.cpp
+    bool may_loop() const;
     void emit_entry_check();
     void emit_terminal();
     void emit_exit_stubs();
     void store_pc(uint64_t pc);
-    void jump_to_block(uint64_t pc, bool if_nonzero);
+    void pad_until_aligned(size_t prefix_bytes, size_t alignment);
+    void jump_to_block(uint64_t pc, std::optional<Cond> cond);
     void push_return_address(uint64_t return_address);
     void predict_return();
     void indirect_lookup();
@@ -160,6 +177,7 @@ private:
     std::deque<PendingExit> exits_;
     std::vector<LinkSite> sites_;
     std::vector<AccessRecord> accesses_;
+    std::optional<FusedFlags> fused_;
 };
 
 }  // namespace ferry::x64

@@ -2,6 +2,7 @@
 // type Un sits zero-extended in a 64-bit register; 8- and 16-bit results are
 // computed in 32-bit registers and masked back.
 #include "backend/x64/block_emitter.h"
+#include "backend/x64/jit_abi.h"
 #include "ir/semantics.h"
 
 namespace ferry::x64 {
@@ -19,9 +20,31 @@ void BlockEmitter::emit_binary(const ir::Inst& inst, Alu op, bool commutative) {
     // Prefer the constant as the immediate, and updating a dying operand in place.
     if (commutative && ((ra_.is_const(a) && !ra_.is_const(b)) || (!ra_.dies_here(a) && ra_.dies_here(b) && !ra_.is_const(b))))
         std::swap(a, b);
+    if ((op == Alu::Add || op == Alu::Sub) && bits >= 32 && !ra_.dies_here(a) && add_with_lea(a, b, op == Alu::Sub, bits))
+        return;
     const Reg64 res = ra_.def_gpr_copy(a);
     alu(op, op_reg(res, bits), source(b, bits));
     if ((op == Alu::Add || op == Alu::Sub) && may_leave_width(bits)) zero_extend(res, bits);
+}
+
+// res = a + b (or a - constant b) in a fresh register without copying a first,
+// when a stays live. 32-bit sums are the low half of the 64-bit lea.
+bool BlockEmitter::add_with_lea(ir::ValueId a, ir::ValueId b, bool subtract, unsigned bits) {
+    std::optional<int64_t> disp;
+    if (ra_.is_const(b)) {
+        const uint64_t value = subtract ? 0 - ra_.const_value(b) : ra_.const_value(b);
+        const auto wide = static_cast<int64_t>(bits == 32 ? static_cast<int32_t>(value) : value);
+        if (wide != static_cast<int32_t>(wide)) return false;
+        disp = wide;
+    } else if (subtract) {
+        return false;
+    }
+    const Reg64 ra = ra_.use_gpr(a);
+    const Reg64 rb = disp ? Reg64() : ra_.use_gpr(b);
+    const Reg64 res = ra_.def_gpr();
+    if (disp) c_.lea(op_reg(res, bits), c_.ptr[ra + static_cast<int32_t>(*disp)]);
+    else c_.lea(op_reg(res, bits), c_.ptr[ra + rb]);
+    return true;
 }
 
 void BlockEmitter::emit_add_carry(const ir::Inst& inst) {
@@ -266,59 +289,120 @@ void BlockEmitter::emit_trunc(const ir::Inst& inst) {
 
 void BlockEmitter::emit_select(const ir::Inst& inst) {
     const unsigned bits = width(inst.type);
-    const Reg64 cond = ra_.use_gpr(inst.args[0]);
+    const std::optional<Cond> fused = fused_cond(inst.args[0]);
+    const Reg64 cond = fused ? Reg64() : ra_.use_gpr(inst.args[0]);
     const Reg64 if_true = ra_.use_gpr(inst.args[1]);
     const Reg64 res = ra_.def_gpr_copy(inst.args[2]);
-    c_.test(cond.cvt32(), cond.cvt32());
-    c_.cmovnz(op_reg(res, bits), op_reg(if_true, bits));
+    if (!fused) c_.test(cond.cvt32(), cond.cvt32());
+    cmovcc(op_reg(res, bits), op_reg(if_true, bits), fused.value_or(Cond::NE));
 }
 
-void BlockEmitter::emit_eq(const ir::Inst& inst) {
-    ir::ValueId a = inst.args[0], b = inst.args[1];
-    if (arg(inst, 0).type == ir::Type::U128) {
-        const Xmm xa = ra_.use_xmm(a), xb = ra_.use_xmm(b);
-        const Xmm equal = ra_.scratch_xmm();
-        const Reg64 res = ra_.def_gpr();
-        c_.movdqa(equal, xa);
-        c_.pcmpeqb(equal, xb);
-        c_.pmovmskb(res.cvt32(), equal);
-        c_.cmp(res.cvt32(), 0xFFFF);
-        set_bool(res, Cond::Z);
+// A U1 that is a condition of the x86 flags: set them, then leave the value
+// there for its only user (a Select or a Branch right after), or materialise it.
+void BlockEmitter::emit_condition(const ir::Inst& inst, ir::ValueId id) {
+    const Cond cond = emit_compare_flags(inst);
+    if (only_user_is_next(id)) {
+        fused_ = FusedFlags{id, cond};
         return;
     }
-    // Canonical values compare equal as 64-bit registers whatever their type.
-    if (ra_.is_const(a) && !ra_.is_const(b)) std::swap(a, b);
-    const Reg64 ra = ra_.use_gpr(a);
-    alu(Alu::Cmp, ra, source(b, 64));
-    set_bool(ra_.def_gpr_after_reads(), Cond::Z);
+    set_bool(ra_.def_gpr_after_reads(), cond);
 }
 
-void BlockEmitter::emit_is_zero(const ir::Inst& inst) {
-    if (arg(inst, 0).type == ir::Type::U128) {
-        const Xmm x = ra_.use_xmm(inst.args[0]);
-        if (ctx_.features.sse41) {
-            c_.ptest(x, x);
-            set_bool(ra_.def_gpr(), Cond::Z);
-            return;
+BlockEmitter::Cond BlockEmitter::emit_compare_flags(const ir::Inst& inst) {
+    switch (inst.op) {
+    case ir::Opcode::Eq: {
+        // Canonical values compare equal as 64-bit registers whatever their type.
+        ir::ValueId a = inst.args[0], b = inst.args[1];
+        if (ra_.is_const(a) && !ra_.is_const(b)) std::swap(a, b);
+        alu(Alu::Cmp, ra_.use_gpr(a), source(b, 64));
+        return Cond::E;
+    }
+    case ir::Opcode::IsZero: {
+        const Reg64 a = ra_.use_gpr(inst.args[0]);
+        c_.test(a, a);
+        return Cond::E;
+    }
+    case ir::Opcode::TestBit: {
+        const Reg64 a = ra_.use_gpr(inst.args[0]);
+        if (inst.imm0 < 32) {
+            c_.test(a.cvt32(), static_cast<uint32_t>(1u << inst.imm0));
+            return Cond::NE;
         }
-        const Xmm zero = ra_.scratch_xmm();
-        const Reg64 res = ra_.def_gpr();
-        c_.pxor(zero, zero);
-        c_.pcmpeqb(zero, x);
-        c_.pmovmskb(res.cvt32(), zero);
-        c_.cmp(res.cvt32(), 0xFFFF);
-        set_bool(res, Cond::Z);
-        return;
+        c_.bt(a, static_cast<uint8_t>(inst.imm0));
+        return Cond::B;
     }
-    const Reg64 a = ra_.use_gpr(inst.args[0]);
-    c_.test(a, a);
-    set_bool(ra_.def_gpr_after_reads(), Cond::Z);
+    default: return emit_cond_compare_flags(inst);
+    }
 }
 
-void BlockEmitter::emit_test_bit(const ir::Inst& inst) {
-    const Reg64 a = ra_.use_gpr(inst.args[0]);
-    c_.bt(a, static_cast<uint8_t>(inst.imm0));
-    set_bool(ra_.def_gpr_after_reads(), Cond::C);
+// ConditionHolds(cond, flags of the comparison) read from the x86 flags of
+// the same comparison. N, Z and V agree with SF, ZF and OF; Arm's C is NOT
+// x86's borrow after cmp, and the carry itself after add; test clears CF and
+// OF as C and V are clear. HI after add (C AND NOT Z) becomes x86's A (NOT CF
+// AND NOT ZF) once cmc inverts CF. An odd condition negates the even one below
+// it, as an x86 condition does by flipping bit 0.
+BlockEmitter::Cond BlockEmitter::emit_cond_compare_flags(const ir::Inst& inst) {
+    const unsigned cond = static_cast<unsigned>(inst.imm0) & 0xf;
+    if ((cond >> 1) == 7) {  // AL, NV: comparing a register with itself sets ZF
+        c_.cmp(abi::kState, abi::kState);
+        return Cond::E;
+    }
+    //                                   EQ       CS        MI       VS       HI        GE        GT
+    static constexpr Cond kAfterCmp[] = {Cond::E, Cond::AE, Cond::S, Cond::O, Cond::A, Cond::GE, Cond::G};
+    static constexpr Cond kAfterAdd[] = {Cond::E, Cond::B, Cond::S, Cond::O, Cond::A, Cond::GE, Cond::G};
+    static constexpr Cond kAfterTest[] = {Cond::E, Cond::B, Cond::S, Cond::O, Cond::B, Cond::GE, Cond::G};
+    const unsigned bits = static_cast<unsigned>(inst.imm1 >> 8);
+    const ir::ValueId a = inst.args[0], b = inst.args[1];
+    const Reg64 ra = ra_.use_gpr(a);
+    const Source src = b == a ? Source{std::nullopt, ra} : source(b, bits);
+    Cond holds;
+    switch (static_cast<ir::CompareKind>(inst.imm1 & 0xff)) {
+    case ir::CompareKind::Sub:
+        alu(Alu::Cmp, exact_reg(ra, bits), src);
+        holds = kAfterCmp[cond >> 1];
+        break;
+    case ir::CompareKind::Add: {
+        const Reg64 sum = ra_.scratch_gpr();
+        c_.mov(sum, ra);
+        alu(Alu::Add, exact_reg(sum, bits), src);
+        if ((cond >> 1) == 4) c_.cmc();
+        holds = kAfterAdd[cond >> 1];
+        break;
+    }
+    default:  // Logic
+        if (src.imm) c_.test(exact_reg(ra, bits), *src.imm);
+        else c_.test(exact_reg(ra, bits), exact_reg(src.reg, bits));
+        holds = kAfterTest[cond >> 1];
+        break;
+    }
+    return static_cast<Cond>(static_cast<uint8_t>(holds) ^ (cond & 1));
+}
+
+void BlockEmitter::emit_eq_u128(const ir::Inst& inst) {
+    const Xmm xa = ra_.use_xmm(inst.args[0]), xb = ra_.use_xmm(inst.args[1]);
+    const Xmm equal = ra_.scratch_xmm();
+    const Reg64 res = ra_.def_gpr();
+    c_.movdqa(equal, xa);
+    c_.pcmpeqb(equal, xb);
+    c_.pmovmskb(res.cvt32(), equal);
+    c_.cmp(res.cvt32(), 0xFFFF);
+    set_bool(res, Cond::E);
+}
+
+void BlockEmitter::emit_is_zero_u128(const ir::Inst& inst) {
+    const Xmm x = ra_.use_xmm(inst.args[0]);
+    if (ctx_.features.sse41) {
+        c_.ptest(x, x);
+        set_bool(ra_.def_gpr(), Cond::E);
+        return;
+    }
+    const Xmm zero = ra_.scratch_xmm();
+    const Reg64 res = ra_.def_gpr();
+    c_.pxor(zero, zero);
+    c_.pcmpeqb(zero, x);
+    c_.pmovmskb(res.cvt32(), zero);
+    c_.cmp(res.cvt32(), 0xFFFF);
+    set_bool(res, Cond::E);
 }
 
 // NZCV of AddWithCarry(a, b, c) from the flags of the x86 add/adc, and of
@@ -329,37 +413,41 @@ void BlockEmitter::emit_nzcv_add(const ir::Inst& inst, bool subtract) {
     const ir::ValueId a = inst.args[0], b = inst.args[1], carry = inst.args[2];
     const std::optional<bool> known_carry =
         ra_.is_const(carry) ? std::optional<bool>(ra_.const_value(carry) & 1) : std::nullopt;
-    if (subtract && known_carry == true) {
-        const Reg64 ra = ra_.use_gpr(a);
-        alu(Alu::Cmp, exact_reg(ra, bits), source(b, bits));
-        pack_flags(ra_.def_gpr_after_reads(), true);
-        return;
-    }
+    ra_.claim(c_.rax);
     const Reg64 carry_reg = known_carry ? Reg64() : ra_.use_gpr(carry);
-    const Reg64 res = ra_.def_gpr_copy(a);
+    const Reg64 ra = ra_.use_gpr(a);
     const Source src = source(b, bits);
-    const Reg dst = exact_reg(res, bits);
-    if (!known_carry) {
-        c_.bt(carry_reg.cvt32(), 0);
-        if (subtract) c_.cmc();
-        alu(subtract ? Alu::Sbb : Alu::Adc, dst, src);
-    } else if (subtract) {  // carry 0: borrow 1
-        c_.stc();
-        alu(Alu::Sbb, dst, src);
-    } else if (*known_carry) {
-        c_.stc();
-        alu(Alu::Adc, dst, src);
+    if (subtract && known_carry == true) {
+        alu(Alu::Cmp, exact_reg(ra, bits), src);
     } else {
-        alu(Alu::Add, dst, src);
+        const Reg64 work = ra_.scratch_gpr();
+        const Reg dst = exact_reg(work, bits);
+        c_.mov(work, ra);
+        if (!known_carry) {
+            c_.bt(carry_reg.cvt32(), 0);
+            if (subtract) c_.cmc();
+            alu(subtract ? Alu::Sbb : Alu::Adc, dst, src);
+        } else if (subtract) {  // carry 0: borrow 1
+            c_.stc();
+            alu(Alu::Sbb, dst, src);
+        } else if (*known_carry) {
+            c_.stc();
+            alu(Alu::Adc, dst, src);
+        } else {
+            alu(Alu::Add, dst, src);
+        }
     }
-    pack_flags(res, subtract);
+    pack_flags_into_rax(subtract);
+    ra_.def_fixed(c_.rax);
 }
 
 void BlockEmitter::emit_nzcv_logic(const ir::Inst& inst) {
     const unsigned bits = static_cast<unsigned>(inst.imm0);
+    ra_.claim(c_.rax);
     const Reg r = exact_reg(ra_.use_gpr(inst.args[0]), bits);
     c_.test(r, r);  // clears CF and OF
-    pack_flags(ra_.def_gpr_after_reads(), false);
+    pack_flags_into_rax(false);
+    ra_.def_fixed(c_.rax);
 }
 
 // ConditionHolds(cond, nzcv). The simple conditions test one flag bit; the
@@ -376,7 +464,7 @@ void BlockEmitter::emit_cond_holds(const ir::Inst& inst) {
     static constexpr uint8_t kFlagBit[] = {30, 29, 31, 28};  // EQ: Z, CS: C, MI: N, VS: V
     if ((cond >> 1) < 4) {
         c_.bt(nzcv, kFlagBit[cond >> 1]);
-        set_bool(ra_.def_gpr_after_reads(), invert ? Cond::NC : Cond::C);
+        set_bool(ra_.def_gpr_after_reads(), invert ? Cond::AE : Cond::B);
         return;
     }
     const Reg64 res = ra_.def_gpr();

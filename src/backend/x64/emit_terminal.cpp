@@ -13,9 +13,30 @@ namespace {
 Address rsb_top() { return util::qword[util::rsp + abi::kRsbTopOffset]; }
 }  // namespace
 
+// Only blocks that may leave backwards or indirectly check exit_request: a
+// run that never returns to the dispatcher must take such exits again and
+// again (forward chains end), so it still sees the request within one loop
+// iteration, and straight-line blocks skip the check.
+bool BlockEmitter::may_loop() const {
+    const Terminal& t = block_.terminal;
+    switch (t.kind) {
+    case Terminal::Kind::Jump: return t.target <= block_.pc;
+    case Terminal::Kind::Branch: return t.target <= block_.pc || t.fallthrough <= block_.pc;
+    case Terminal::Kind::Indirect: return true;
+    case Terminal::Kind::Exit: return false;
+    }
+    return true;
+}
+
 void BlockEmitter::emit_entry_check() {
     c_.cmp(abi::state_dword(offsetof(CpuState, exit_request)), 0);
     c_.jne(exit_request_, CodeGenerator::T_NEAR);
+}
+
+// One (multi-byte) nop so that the field after the next `prefix_bytes` bytes is aligned.
+void BlockEmitter::pad_until_aligned(size_t prefix_bytes, size_t alignment) {
+    const size_t misalignment = (reinterpret_cast<uintptr_t>(c_.getCurr()) + prefix_bytes) % alignment;
+    if (misalignment != 0) c_.nop(alignment - misalignment);
 }
 
 void BlockEmitter::store_pc(uint64_t pc) {
@@ -28,14 +49,14 @@ void BlockEmitter::store_pc(uint64_t pc) {
     }
 }
 
-// A jmp (or jnz) rel32 that first goes to an exit stub storing pc; chaining
+// A jmp (or jcc) rel32 that first goes to an exit stub storing pc; chaining
 // rewrites the rel32, which is 4-aligned so that the rewrite is atomic.
-void BlockEmitter::jump_to_block(uint64_t pc, bool if_nonzero) {
-    const size_t opcode_bytes = if_nonzero ? 2 : 1;
-    while ((reinterpret_cast<uintptr_t>(c_.getCurr()) + opcode_bytes) % 4 != 0) c_.nop();
+void BlockEmitter::jump_to_block(uint64_t pc, std::optional<Cond> cond) {
+    const size_t opcode_bytes = cond ? 2 : 1;
+    pad_until_aligned(opcode_bytes, 4);
     PendingExit& exit = exits_.emplace_back();
     exit.pc = pc;
-    if (if_nonzero) c_.jnz(exit.stub, CodeGenerator::T_NEAR);
+    if (cond) jcc(exit.stub, *cond);
     else c_.jmp(exit.stub, CodeGenerator::T_NEAR);
     exit.field = const_cast<uint8_t*>(c_.getCurr()) - 4;
 }
@@ -49,7 +70,7 @@ void BlockEmitter::push_return_address(uint64_t return_address) {
     c_.mov(rsb_top(), c_.rax);
     c_.mov(c_.rcx, return_address);
     c_.mov(c_.ptr[c_.rsp + c_.rax + abi::kRsbOffset], c_.rcx);
-    while ((reinterpret_cast<uintptr_t>(c_.getCurr()) + 2) % 8 != 0) c_.nop();
+    pad_until_aligned(2, 8);
     c_.db(0x48);  // REX.W
     c_.db(0xB9);  // mov rcx, imm64
     auto* field = const_cast<uint8_t*>(c_.getCurr());
@@ -99,13 +120,17 @@ void BlockEmitter::emit_terminal() {
     switch (t.kind) {
     case Terminal::Kind::Jump:
         if (predicts && t.hint == Terminal::Hint::Call) push_return_address(t.return_address);
-        jump_to_block(t.target, false);
+        jump_to_block(t.target, std::nullopt);
         break;
     case Terminal::Kind::Branch: {
-        const Reg32 cond = ra_.use_gpr(t.value).cvt32();
-        c_.test(cond, cond);
-        jump_to_block(t.target, true);
-        jump_to_block(t.fallthrough, false);
+        std::optional<Cond> taken = fused_cond(t.value);
+        if (!taken) {
+            const Reg32 cond = ra_.use_gpr(t.value).cvt32();
+            c_.test(cond, cond);
+            taken = Cond::NE;
+        }
+        jump_to_block(t.target, taken);
+        jump_to_block(t.fallthrough, std::nullopt);
         break;
     }
     case Terminal::Kind::Indirect: {
@@ -130,9 +155,11 @@ void BlockEmitter::emit_terminal() {
 
 // Cold code after the block: the exits taken while not chained.
 void BlockEmitter::emit_exit_stubs() {
-    c_.L(exit_request_);
-    store_pc(block_.pc);
-    c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
+    if (may_loop()) {
+        c_.L(exit_request_);
+        store_pc(block_.pc);
+        c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
+    }
     for (PendingExit& exit : exits_) {
         c_.L(exit.stub);
         store_pc(exit.pc);

@@ -27,6 +27,8 @@ public:
 
     bool is_const(ir::ValueId v) const;
     bool dies_here(ir::ValueId v) const;
+    // The last instruction that reads v (the block's size: the terminal).
+    ir::ValueId last_use(ir::ValueId v) const { return values_[v].last_use; }
     uint64_t const_value(ir::ValueId v) const;
     // v as the immediate of an operation `bits` wide (x86 sign-extends 32-bit
     // immediates of 64-bit operations), if it is a constant that fits.

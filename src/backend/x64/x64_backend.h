@@ -8,8 +8,10 @@
 //   inline guest access maps back to the guest pc (guest_pc_for_host_pc), so
 //   that a host SIGSEGV there becomes a precise guest fault.
 // - A block returns to run()'s caller when its terminal cannot be chained,
-//   when CpuState::exit_request is set at a block entry, or after an exit
-//   (RaiseException, Terminal::Exit). state.pc is always the next guest pc.
+//   after an exit (RaiseException, Terminal::Exit), or when
+//   CpuState::exit_request is set at the entry of a block that may branch
+//   backwards or indirectly: chained code notices a request within one loop
+//   iteration. state.pc is always the next guest pc.
 #pragma once
 #include <cstddef>
 #include <cstdint>

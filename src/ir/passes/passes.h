@@ -13,6 +13,12 @@ void get_set_elimination(Block& block);
 // reference semantics, and simplifies identities (x + 0, x & ~0, ...).
 void constant_folding(Block& block);
 
+// Local value numbering and peepholes: a pure instruction repeating an
+// earlier one (same operands) becomes that one; constants of commutative
+// operations move to the right; ZeroExt/Trunc chains collapse; an And whose
+// mask another And already applied disappears.
+void simplify(Block& block);
+
 // Turns ConditionHolds of flags computed in the block by a compare (SUBS,
 // ADDS, ANDS and their CMP/CMN/TST aliases) into one CondCompare of the
 // compared values, so that a backend can branch on its own flags and the
