@@ -24,6 +24,11 @@ enum class ExitReason : uint32_t {
     Alignment,       // misaligned exclusive/atomic
     ExitRequest,     // exit_request was set (signals, timers, debugger)
     CodeModified,    // a translated code page was written: pc = next block
+    // System mode only (CpuState::system set):
+    HypervisorCall,  // HVC: exit_info = imm16; pc = next instruction
+    SecureMonitorCall,  // SMC: exit_info = imm16; pc = next instruction
+    WaitForInterrupt,   // WFI/WFE: pc = next instruction
+    ExceptionReturn,    // ERET: pc = the ERET (the run loop performs it)
 };
 
 struct CpuState {
@@ -63,6 +68,17 @@ struct CpuState {
     // Non-zero: generic-timer counter reads return this value. Lockstep runs
     // a block twice and needs both runs to see the same time.
     uint64_t frozen_counter = 0;
+
+    // ---- System mode (ferry-system); user mode leaves all of this zero ----
+    // The machine behind memory accesses, system registers and SYS operations
+    // (a SystemHooks*, core/system_hooks.h); nullptr in user mode.
+    void* system = nullptr;
+    // PSTATE other than NZCV, in the SPSR layout: M[3:0] = EL:SPSel, F (6),
+    // I (7), A (8), D (9), IL (20), SS (21).
+    uint32_t pstate = 0;
+    // SP_EL0..SP_EL3. The stack pointer PSTATE selects lives in sp instead
+    // (translated code is the same at every EL); its slot here is stale.
+    uint64_t sp_el[4] = {};
 };
 
 }  // namespace ferry

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "core/fault.h"
 #include "core/guest_memory.h"
+#include "core/system_hooks.h"
 #include "ir/passes/passes.h"
 #include "ir/semantics.h"
 
@@ -23,6 +24,8 @@ namespace ferry {
 void optimize(ir::Block& block) {
     ir::passes::get_set_elimination(block);
     ir::passes::constant_folding(block);
+    ir::passes::simplify(block);
+    ir::passes::constant_folding(block);  // the identities simplify exposed (x | 0 once 0 | x)
     ir::passes::flag_fusion(block);
     ir::passes::dead_flag_elimination(block);
     ir::passes::dead_code_elimination(block);
@@ -52,6 +55,7 @@ void log_host_code(const ir::Block& b, const void* code, size_t bytes) {
     log::printf("OUT: [guest 0x%" PRIx64 ", %zu host bytes]\n%s\n", b.pc, bytes, log::disassemble_x64(code, bytes).c_str());
 }
 
+namespace {
 // perf's map of JIT code: one "START SIZE name" line per compiled block.
 void write_perf_map_line(const ir::Block& b, const void* code, size_t bytes) {
     static FILE* map = std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "a");
@@ -68,13 +72,14 @@ std::function<void(const ir::Block&, const void*, size_t)> compiled_block_observ
         if (perf_map) write_perf_map_line(b, code, bytes);
     };
 }
+}  // namespace
 
 struct Engine::Impl {
     a64::FetchFn fetch;
     EngineOptions options;
     x64::Backend backend;
-    // IR of translated blocks, kept for the interpreter and lockstep.
-    std::map<uint64_t, ir::Block> ir_blocks;
+    // IR of translated blocks by (pc, translation flags), kept for the interpreter and lockstep.
+    std::map<std::pair<uint64_t, uint64_t>, ir::Block> ir_blocks;
     std::vector<interp::StoreRecord> journal;
 
     Impl(a64::FetchFn f, EngineOptions o)
@@ -168,11 +173,14 @@ ExitReason Engine::run() {
     CpuState& s = state_;
     s.exit_reason = ExitReason::None;
 
-    auto ir_block = [&](uint64_t pc) -> const ir::Block& {
-        auto it = im.ir_blocks.find(pc);
+    auto ir_block = [&](uint64_t pc, uint64_t flags) -> const ir::Block& {
+        auto it = im.ir_blocks.find({pc, flags});
         if (it != im.ir_blocks.end()) return it->second;
         const auto t0 = std::chrono::steady_clock::now();
-        ir::Block b = a64::translate_block(pc, im.fetch, im.options.translate);
+        a64::TranslateOptions translate = im.options.translate;
+        translate.el = current_el(s);
+        ir::Block b = a64::translate_block(pc, im.fetch, translate);
+        b.flags = flags;
         log_translation(b, im.fetch);
         if (im.options.optimize) optimize(b);
         if (log::enabled(log::Op)) log::printf("OP after optimization:\n%s\n", ir::to_string(b).c_str());
@@ -180,11 +188,11 @@ ExitReason Engine::run() {
         stats_.guest_instructions_translated += b.guest_instructions;
         if (im.options.on_translate) im.options.on_translate(b.pc, b.end_pc);
         stats_.translate_seconds += seconds_since(t0);
-        return im.ir_blocks.emplace(pc, std::move(b)).first->second;
+        return im.ir_blocks.emplace(std::pair{pc, flags}, std::move(b)).first->second;
     };
-    auto jit_code = [&](uint64_t pc) -> const void* {
-        if (const void* code = im.backend.lookup(pc, 0)) return code;
-        const ir::Block& b = ir_block(pc);
+    auto jit_code = [&](uint64_t pc, uint64_t flags) -> const void* {
+        if (const void* code = im.backend.lookup(pc, flags)) return code;
+        const ir::Block& b = ir_block(pc, flags);
         const auto t0 = std::chrono::steady_clock::now();
         const void* code = im.backend.compile(b);
         stats_.translate_seconds += seconds_since(t0);
@@ -199,22 +207,23 @@ ExitReason Engine::run() {
         }
         stats_.dispatches++;
         const uint64_t pc = s.pc;
+        const uint64_t flags = im.options.translation_flags ? im.options.translation_flags(s) : 0;
         log_dispatch(s);
         switch (im.options.mode) {
         case ExecMode::Jit: {
-            const void* code = jit_code(pc);
+            const void* code = jit_code(pc, flags);
             run_guarded([&] { im.backend.run(s, code); });
             break;
         }
         case ExecMode::Interpreter: {
-            const ir::Block& b = ir_block(pc);
+            const ir::Block& b = ir_block(pc, flags);
             stats_.instructions_stepped += b.guest_instructions;
             run_guarded([&] { interp::run_block(b, s); });
             break;
         }
         case ExecMode::Lockstep: {
-            const ir::Block& b = ir_block(pc);
-            const void* code = jit_code(pc);
+            const ir::Block& b = ir_block(pc, flags);
+            const void* code = jit_code(pc, flags);
             stats_.instructions_stepped += b.guest_instructions;
             s.frozen_counter = ir::generic_timer_count();  // both runs see the same time
             const CpuState before = s;
@@ -257,14 +266,20 @@ ExitReason Engine::run() {
 
 void Engine::invalidate(uint64_t lo, uint64_t hi) {
     // Blocks never cross a page, so only those starting within a page before lo can overlap.
-    auto it = impl_->ir_blocks.lower_bound(lo > 0x1000 ? lo - 0x1000 : 0);
-    while (it != impl_->ir_blocks.end() && it->first < hi) {
-        if (it->second.end_pc > lo)
+    // One starting in the range overlaps it even if empty (a fetch fault at its first instruction).
+    auto it = impl_->ir_blocks.lower_bound({lo > 0x1000 ? lo - 0x1000 : 0, 0});
+    while (it != impl_->ir_blocks.end() && it->first.first < hi) {
+        if (it->second.end_pc > lo || it->first.first >= lo)
             it = impl_->ir_blocks.erase(it);
         else
             ++it;
     }
     impl_->backend.invalidate(lo, hi);
+}
+
+void Engine::invalidate_all() {
+    impl_->ir_blocks.clear();
+    impl_->backend.flush();
 }
 
 uint64_t Engine::guest_pc_for_fault(uintptr_t host_pc) const {

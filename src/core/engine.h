@@ -28,6 +28,10 @@ struct EngineOptions {
     uint64_t dispatch_limit = 0;
     // Lockstep divergence: called with a one-line description; run() then returns ExitReason::Undefined.
     std::function<void(const std::string&)> on_divergence;
+    // System mode: the state a block's translation depends on beyond its pc
+    // (EL, MMU on, ASID...). Blocks are kept and looked up by (pc, flags);
+    // translate.el follows PSTATE.EL. Null (user mode): flags are 0.
+    std::function<uint64_t(const CpuState&)> translation_flags;
 };
 
 struct EngineStats {
@@ -50,6 +54,8 @@ public:
 
     // Self-modifying code: forget every block overlapping guest [lo, hi).
     void invalidate(uint64_t lo, uint64_t hi);
+    // Forget every translated block (system mode: a mapping changed).
+    void invalidate_all();
 
     // The host signal handler asks: which guest instruction made the access
     // at host_pc (inside JIT code)? Falls back to state.fault_pc.

@@ -7,6 +7,8 @@
 
 #include "core/fault.h"
 #include "core/guest_memory.h"
+#include "core/system_hooks.h"
+#include "ir/cpu_features.h"
 
 namespace ferry::ir {
 
@@ -53,13 +55,21 @@ void check_alignment(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc) {
     if (addr & (bytes - 1)) raise_guest_fault(*s, ExitReason::Alignment, addr, pc);
 }
 
+// Guest memory: user mode's flat mapping, or the machine's MMU in system mode.
 Vec128 read_sized(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc) {
+    if (SystemHooks* sys = system_hooks(*s)) return sys->load(*s, addr, bytes, pc);
     Vec128 v{};
     std::memcpy(&v, host<uint8_t>(s, addr, pc), bytes);
     return v;
 }
 void write_sized(CpuState* s, uint64_t addr, const Vec128& v, unsigned bytes, uint64_t pc) {
+    if (SystemHooks* sys = system_hooks(*s)) return sys->store(*s, addr, v, bytes, pc);
     std::memcpy(host<uint8_t>(s, addr, pc), &v, bytes);
+}
+// Host memory for an atomic read-modify-write of `bytes` aligned bytes.
+uint8_t* rmw_pointer(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc) {
+    if (SystemHooks* sys = system_hooks(*s)) return sys->rmw_pointer(*s, addr, bytes, pc);
+    return host<uint8_t>(s, addr, pc);
 }
 
 // Host compare-and-swap of `bytes` at p; returns the old value.
@@ -265,7 +275,7 @@ SEM(StoreExclusive) {
     if (!armed) return scalar(1);
     // The store succeeds only if memory still holds what the load saw: a
     // host compare-and-swap makes that one atomic step.
-    const Vec128 old = cas_sized(host<uint8_t>(s, a[0].lo, imm0), s->exclusive_value, a[1], bytes);
+    const Vec128 old = cas_sized(rmw_pointer(s, a[0].lo, bytes, imm0), s->exclusive_value, a[1], bytes);
     Vec128 expected = s->exclusive_value;
     if (bytes < 16) expected.hi = 0;
     return scalar(old == expected ? 0 : 1);
@@ -275,8 +285,9 @@ SEM(AtomicRmw) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = type_bytes(type), bits = width(type);
     check_alignment(s, a[0].lo, bytes, imm0);
-    uint8_t* p = host<uint8_t>(s, a[0].lo, imm0);
-    Vec128 old = read_sized(s, a[0].lo, bytes, imm0);
+    uint8_t* p = rmw_pointer(s, a[0].lo, bytes, imm0);
+    Vec128 old{};
+    std::memcpy(&old, p, bytes);
     while (true) {
         const Vec128 desired = masked(atomic_apply(static_cast<AtomicOp>(imm1), old.lo, a[1].lo, bits), type);
         const Vec128 seen = cas_sized(p, old, desired, bytes);
@@ -288,12 +299,13 @@ SEM(AtomicCas) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = type_bytes(type);
     check_alignment(s, a[0].lo, bytes, imm0);
-    return cas_sized(host<uint8_t>(s, a[0].lo, imm0), a[1], a[2], bytes);
+    return cas_sized(rmw_pointer(s, a[0].lo, bytes, imm0), a[1], a[2], bytes);
 }
 SEM(Barrier) { UNUSED_SEM_ARGS; __atomic_thread_fence(__ATOMIC_SEQ_CST); return {}; }
 SEM(ZeroBlock) {
     UNUSED_SEM_ARGS;
-    std::memset(host<uint8_t>(s, a[0].lo & ~uint64_t{63}, imm0), 0, 64);
+    std::memset(rmw_pointer(s, a[0].lo & ~uint64_t{cpu::kZvaBlockBytes - 1}, cpu::kZvaBlockBytes, imm0), 0,
+                cpu::kZvaBlockBytes);
     return {};
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/fault.h"
+#include "core/system_hooks.h"
 #include "ir/cpu_features.h"
 #include "ir/semantics.h"
 
@@ -64,15 +65,20 @@ std::optional<uint64_t> read_el0_register(const CpuState& s, uint32_t id) {
 
 }  // namespace
 
-// imm0 = register id, imm1 = guest pc of the MRS.
+// imm0 = register id, imm1 = guest pc of the MRS. System mode: the machine's registers.
 Vec128 ReadSysReg(CpuState* s, const Vec128*, uint64_t imm0, uint64_t imm1, uint32_t) {
+    if (SystemHooks* sys = system_hooks(*s)) return scalar(sys->read_sysreg(*s, static_cast<uint32_t>(imm0), imm1));
     if (const auto value = read_el0_register(*s, static_cast<uint32_t>(imm0))) return scalar(*value);
     raise_guest_fault(*s, ExitReason::Undefined, 0, imm1);
 }
 
 // EL0 writes NZCV, FPCR, FPSR and TPIDR_EL0 through their own opcodes; no
-// other register is writable there.
-Vec128 WriteSysReg(CpuState* s, const Vec128*, uint64_t, uint64_t imm1, uint32_t) {
+// other register is writable there. System mode: the machine's registers.
+Vec128 WriteSysReg(CpuState* s, const Vec128* a, uint64_t imm0, uint64_t imm1, uint32_t) {
+    if (SystemHooks* sys = system_hooks(*s)) {
+        sys->write_sysreg(*s, static_cast<uint32_t>(imm0), a[0].lo, imm1);
+        return {};
+    }
     raise_guest_fault(*s, ExitReason::Undefined, 0, imm1);
 }
 

@@ -73,6 +73,10 @@ void handle_exit(Process& p, ExitReason reason, const FaultHooks& hooks) {
     case ExitReason::None:
     case ExitReason::ExitRequest:
     case ExitReason::CodeModified:
+    case ExitReason::HypervisorCall:  // system mode only
+    case ExitReason::SecureMonitorCall:
+    case ExitReason::WaitForInterrupt:
+    case ExitReason::ExceptionReturn:
         break;
     }
     p.signals.deliver(p);

@@ -1,5 +1,6 @@
 // Branches: immediate (B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ) and register
 // (BR, BLR, RET). Each ends the block.
+#include "core/cpu_state.h"
 #include "frontend/a64/translate_common.h"
 
 namespace ferry::a64 {
@@ -57,12 +58,17 @@ bool TB(Translator& t, Insn in) {
     return true;
 }
 
-// BR, BLR and RET. ERET and DRPS are not available at EL0, and the
-// pointer-authenticating forms (op3 != 0) are not in ARMv8.0.
+// BR, BLR and RET; ERET above EL0 in system mode (the run loop performs it).
+// DRPS is UNDEF outside Debug state, and the pointer-authenticating forms
+// (op3 != 0) are not in ARMv8.0.
 bool BRANCH_reg(Translator& t, Insn in) {
     if (in["op2"] != 0b11111 || in["op3"] != 0 || in["op4"] != 0) return false;
-    enum { BR, BLR, RET };
+    enum { BR, BLR, RET, ERET = 0b0100 };
     const unsigned opc = in["opc"];
+    if (opc == ERET && in["Rn"] == 0b11111 && t.system && t.el > 0) {
+        t.exit_with(static_cast<uint32_t>(ExitReason::ExceptionReturn), 0, t.pc);
+        return true;
+    }
     if (opc > RET) return false;
     const Value target = t.X(in["Rn"]);  // read before BLR X30 overwrites the link
     if (opc == BLR) t.set_X(kLinkRegister, t.ir.imm64(t.next_pc()));

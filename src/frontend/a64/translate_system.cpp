@@ -1,5 +1,7 @@
 // Exception generation, hints, barriers, PSTATE and system instructions, and
-// system register moves, as a Linux process at EL0 may use them.
+// system register moves, as a Linux process at EL0 may use them, and (system
+// mode) as EL1-EL3 use them: the machine behind ReadSysReg/WriteSysReg does
+// the work and checks the access against the current EL.
 #include "core/cpu_state.h"
 #include "frontend/a64/translate_common.h"
 #include "ir/cpu_features.h"
@@ -16,13 +18,24 @@ void exit_with(Translator& t, ExitReason reason, uint32_t info, uint64_t resume_
 
 }  // namespace
 
-// SVC, BRK and HLT leave to the run loop. HVC, SMC and DCPS1-3 are UNDEF at EL0.
+// SVC, BRK and HLT leave to the run loop, and so do HVC and SMC above EL0 in
+// system mode (the run loop knows which ELs exist). DCPS1-3 are UNDEF outside
+// Debug state.
 bool EXCEPTION(Translator& t, Insn in) {
     if (in["op2"] != 0) return false;
     const uint32_t imm16 = in["imm16"];
-    enum { SVC = 0b000'01, BRK = 0b001'00, HLT = 0b010'00 };  // opc:LL
+    const bool privileged = t.system && t.el > 0;
+    enum { SVC = 0b000'01, HVC = 0b000'10, SMC = 0b000'11, BRK = 0b001'00, HLT = 0b010'00 };  // opc:LL
     switch ((in["opc"] << 2) | in["LL"]) {
     case SVC: exit_with(t, ExitReason::Syscall, imm16, t.next_pc()); return true;
+    case HVC:
+        if (!privileged) return false;
+        exit_with(t, ExitReason::HypervisorCall, imm16, t.next_pc());
+        return true;
+    case SMC:
+        if (!privileged) return false;
+        exit_with(t, ExitReason::SecureMonitorCall, imm16, t.next_pc());
+        return true;
     case BRK: exit_with(t, ExitReason::Breakpoint, imm16, t.pc); return true;
     case HLT: exit_with(t, ExitReason::Halt, imm16, t.pc); return true;
     }
@@ -31,7 +44,14 @@ bool EXCEPTION(Translator& t, Insn in) {
 
 // Every hint (NOP, YIELD, WFE, WFI, SEV, SEVL and the unallocated ones, which
 // the architecture defines as NOPs) does nothing observable for one process.
-bool HINT(Translator&, Insn) { return true; }
+// In system mode WFI leaves to the run loop, which idles until an interrupt;
+// WFE stays a NOP (a permitted spurious wake-up: with one core no SEV comes).
+bool HINT(Translator& t, Insn in) {
+    constexpr unsigned kWfi = 0b0000'011;  // CRm:op2
+    if (t.system && ((in["CRm"] << 3) | in["op2"]) == kWfi)
+        exit_with(t, ExitReason::WaitForInterrupt, 0, t.next_pc());
+    return true;
+}
 
 bool BARRIER(Translator& t, Insn in) {
     if (in["Rt"] != 0b11111) return false;
@@ -53,22 +73,39 @@ bool BARRIER(Translator& t, Insn in) {
 }
 
 // ARMv8.0's PSTATE fields here are SPSel, DAIFSet and DAIFClr; Linux runs EL0
-// with SCTLR_EL1.UMA = 0, so none of them is writable: UNDEF.
-bool MSR_imm(Translator&, Insn) { return false; }
+// with SCTLR_EL1.UMA = 0, so none of them is writable: UNDEF. In system mode
+// the machine writes the field (WriteSysReg of id (0, op1, 4, 0, op2), value
+// CRm) and the block ends: an interrupt may be unmasked, the SP switched.
+bool MSR_imm(Translator& t, Insn in) {
+    if (!t.system) return false;
+    const uint32_t field = cpu::sysreg_id(0, in["op1"], 4, 0, in["op2"]);
+    t.ir.emit(Opcode::WriteSysReg, Type::Void, t.ir.imm64(in["CRm"]), {}, {}, field, t.pc);
+    t.end_block_for_new_state(t.next_pc());
+    return true;
+}
 
 // SYS at EL0: DC ZVA zeroes a block; the cache maintenance EL0 may issue (DC
 // CVAU/CVAC/CVAP/CIVAC, IC IVAU) has no effect here because memory is
 // coherent and self-modifying code is caught by write-protecting code pages.
-// SYSL and every other operation are UNDEF.
+// SYSL and every other operation are UNDEF. In system mode the machine
+// performs every operation but DC ZVA (WriteSysReg of id (1, op1, CRn, CRm,
+// op2), value Xt) and the block ends: a TLBI or IC may drop this very code.
 bool SYS(Translator& t, Insn in) {
     if (in["L"]) return false;
     constexpr auto op = [](unsigned op1, unsigned crn, unsigned crm, unsigned op2) {
         return cpu::sysreg_id(1, op1, crn, crm, op2);
     };
-    switch (cpu::sysreg_id(1, in["op1"], in["CRn"], in["CRm"], in["op2"])) {
-    case op(3, 7, 4, 1):  // DC ZVA
+    const uint32_t id = cpu::sysreg_id(1, in["op1"], in["CRn"], in["CRm"], in["op2"]);
+    if (id == op(3, 7, 4, 1)) {  // DC ZVA
         t.ir.emit(Opcode::ZeroBlock, Type::Void, t.X(in["Rt"]), {}, {}, t.pc);
         return true;
+    }
+    if (t.system) {
+        t.ir.emit(Opcode::WriteSysReg, Type::Void, t.X(in["Rt"]), {}, {}, id, t.pc);
+        t.end_block_for_new_state(t.next_pc());
+        return true;
+    }
+    switch (id) {
     case op(3, 7, 11, 1):  // DC CVAU
     case op(3, 7, 10, 1):  // DC CVAC
     case op(3, 7, 12, 1):  // DC CVAP
@@ -113,15 +150,24 @@ void move_to_sysreg(Translator& t, uint32_t id, unsigned rt) {
     }
 }
 
+// Registers whose writes never change what later blocks were translated for.
+bool is_el0_state(uint32_t id) {
+    namespace reg = cpu::sysreg;
+    return id == reg::NZCV || id == reg::FPCR || id == reg::FPSR || id == reg::TPIDR_EL0;
+}
+
 }  // namespace
 
-// MRS and MSR (register). op0 = 2 + o0.
+// MRS and MSR (register). op0 = 2 + o0. In system mode an MSR to a system
+// register ends the block: it may change the EL's view (MMU, SP, masks).
 bool MOVE_sysreg(Translator& t, Insn in) {
     const uint32_t id = cpu::sysreg_id(2 + in["o0"], in["op1"], in["CRn"], in["CRm"], in["op2"]);
-    if (in["L"])
+    if (in["L"]) {
         move_from_sysreg(t, id, in["Rt"]);
-    else
+    } else {
         move_to_sysreg(t, id, in["Rt"]);
+        if (t.system && !is_el0_state(id)) t.end_block_for_new_state(t.next_pc());
+    }
     return true;
 }
 

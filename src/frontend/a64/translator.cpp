@@ -40,7 +40,7 @@ void translate_instruction(Translator& t, uint32_t word) {
 ir::Block translate_block(uint64_t pc, const FetchFn& fetch, const TranslateOptions& options) {
     ir::Block block;
     block.pc = pc;
-    Translator t(block, pc);
+    Translator t(block, pc, options);
     const uint64_t page_end = (pc & ~uint64_t{0xfff}) + 0x1000;
     const unsigned limit = options.single_step ? 1 : options.max_instructions;
     while (true) {

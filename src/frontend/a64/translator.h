@@ -18,15 +18,23 @@ using FetchFn = std::function<bool(uint64_t pc, uint32_t& word)>;
 struct TranslateOptions {
     unsigned max_instructions = 128;
     bool single_step = false;  // one guest instruction per block
+    // System mode (ferry-system): the exception level the block runs at, and
+    // that EL1-EL3 instructions (ERET, HVC, SMC, WFI, TLBI...) are real.
+    // User mode translates for EL0 of a Linux process.
+    bool system = false;
+    unsigned el = 0;
 };
 
 class Translator {
 public:
-    Translator(ir::Block& block, uint64_t pc) : ir(block), pc(pc) {}
+    Translator(ir::Block& block, uint64_t pc, const TranslateOptions& options = {})
+        : ir(block), pc(pc), system(options.system), el(options.el) {}
 
     ir::Builder ir;
     uint64_t pc;               // address of the instruction being translated
     bool block_ended = false;  // set by handlers that end the block (branches, exceptions)
+    const bool system;         // see TranslateOptions
+    const unsigned el;
 
     uint64_t next_pc() const { return pc + 4; }
 
@@ -56,6 +64,12 @@ public:
     // Leave to the run loop with a reason; the pc becomes resume_pc.
     void exit_with(uint32_t reason, uint32_t info, uint64_t resume_pc) {
         ir.raise(reason, info);
+        ir.exit(resume_pc);
+        block_ended = true;
+    }
+    // Back to the run loop at resume_pc with no exit reason: the state a
+    // block's translation depends on (EL, MMU, ...) may have changed.
+    void end_block_for_new_state(uint64_t resume_pc) {
         ir.exit(resume_pc);
         block_ended = true;
     }
