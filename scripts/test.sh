@@ -202,8 +202,9 @@ else
     fail qemu-diff "$BUILD_DIR/ferry-qemu-diff not built"
 fi
 
-# Suites with their own driver: system calls and signals, FP/SIMD programs.
-for suite in user guest_fp; do
+# Suites with their own driver: system calls and signals, FP/SIMD programs,
+# bare-metal programs under ferry-system against qemu-system-aarch64.
+for suite in user guest_fp system; do
     [ -x "$ROOT/tests/$suite/run.sh" ] || continue
     section "tests/$suite"
     "$ROOT/tests/$suite/run.sh" "$BUILD_DIR" 2>&1 | tee "$LOG/$suite.log"

@@ -88,6 +88,7 @@ struct Engine::Impl {
               .code_cache_bytes = 64u << 20,
               .chaining = options.chaining && options.mode == ExecMode::Jit,
               .count_indirect_hits = options.count_indirect_hits,
+              .inline_guest_memory = options.inline_guest_memory,
               .on_compiled = compiled_block_observer(options)}) {}
 };
 

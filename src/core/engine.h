@@ -18,7 +18,8 @@ struct EngineOptions {
     ExecMode mode = ExecMode::Jit;
     bool chaining = true;
     bool optimize = true;
-    bool count_indirect_hits = false;  // --stats: costs one increment per inline indirect-branch hit
+    bool count_indirect_hits = false;
+    bool inline_guest_memory = true;   // false in system mode: memory goes through the softmmu  // --stats: costs one increment per inline indirect-branch hit
     bool perf_map = false;  // --perf-map: name each compiled block in /tmp/perf-PID.map for perf
     a64::TranslateOptions translate;
     // Called once per newly translated guest range [pc, end) (user mode

@@ -122,8 +122,14 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     case Opcode::CondHolds: emit_cond_holds(inst); break;
     case Opcode::GetCarry: emit_get_carry(inst); break;
 
-    case Opcode::Load: emit_load(inst); break;
-    case Opcode::Store: emit_store(inst); break;
+    case Opcode::Load:
+        if (ctx_.inline_guest_memory) emit_load(inst);
+        else emit_call(inst);
+        break;
+    case Opcode::Store:
+        if (ctx_.inline_guest_memory) emit_store(inst);
+        else emit_call(inst);
+        break;
 
     default:
         if (!emit_vector(inst)) emit_call(inst);

@@ -48,6 +48,7 @@ struct EmitContext {
     const abi::IndirectEntry* indirect_table;
     uint64_t* indirect_hits;     // counted when not null
     bool chaining;
+    bool inline_guest_memory;    // user mode's guest_base + (addr & guest_mask); else the reference calls
     HostFeatures features;
 };
 

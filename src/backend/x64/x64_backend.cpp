@@ -31,6 +31,7 @@ Backend::Impl::Impl(const BackendOptions& opts) : options(opts), cache(opts.code
     context.indirect_table = table.indirect_table();
     context.indirect_hits = options.count_indirect_hits ? &stats.indirect_hits : nullptr;
     context.chaining = options.chaining;
+    context.inline_guest_memory = options.inline_guest_memory;
     context.features = options.baseline_x86_64 ? HostFeatures{} : HostFeatures::detect();
     emit_runtime_stubs();
     cache.seal_prefix();

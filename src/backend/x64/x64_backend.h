@@ -27,6 +27,9 @@ struct BackendOptions {
     size_t code_cache_bytes = 64u << 20;
     bool chaining = true;   // -d nochain turns it off: every block returns to the dispatcher
     bool count_indirect_hits = false;  // --stats: count inline indirect-table hits (costs an inc per hit)
+    // User mode accesses guest memory inline; system mode goes through the
+    // reference semantics (softmmu TLB, MMIO) until the JIT has its own TLB path.
+    bool inline_guest_memory = true;
     bool baseline_x86_64 = false;      // emit no lzcnt/BMI/SSE4.1 (tests the fallback code paths)
     // Told about every compiled block (-d out_asm, perf maps).
     std::function<void(const ir::Block&, const void* code, size_t bytes)> on_compiled = nullptr;

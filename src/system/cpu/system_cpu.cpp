@@ -11,6 +11,7 @@ EngineOptions engine_options(const SystemCpuConfig& config, CpuContext& context)
     EngineOptions o;
     o.mode = config.exec_mode;
     o.translate.system = true;
+    o.inline_guest_memory = false;  // every access goes through the softmmu
     o.translation_flags = [&context](const CpuState&) { return context.translation_flags(); };
     return o;
 }

@@ -48,9 +48,10 @@ struct SystemCpuConfig {
     // GICv3: ID_AA64PFR0_EL1.GIC = 1 and the ICC_* system registers go to
     // SystemCpuCallbacks::gic_sysreg_read/write.
     bool gic_v3 = false;
-    // Until the JIT calls the softmmu for every memory access, system mode
-    // runs on the interpreter.
-    ExecMode exec_mode = ExecMode::Interpreter;
+    // The JIT reaches the softmmu through the reference semantics for every
+    // memory access (no inline TLB path yet). Lockstep is not supported in
+    // system mode (its write journal assumes user-mode memory).
+    ExecMode exec_mode = ExecMode::Jit;
     // -d unimp: log each access to an unimplemented system register (also
     // done when common/log.h has log::Unimp enabled).
     bool log_unimplemented = false;
