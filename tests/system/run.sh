@@ -65,7 +65,7 @@ check() {
 bad() {
     local name=$1
     shift
-    "$FERRY" "$@" </dev/null >"$OUT/bad.out" 2>"$OUT/bad.err"
+    timeout 30 "$FERRY" "$@" </dev/null >"$OUT/bad.out" 2>"$OUT/bad.err"
     local status=$? lines
     lines=$(wc -l <"$OUT/bad.err")
     if [ "$status" != 1 ] || [ "$lines" != 1 ]; then
@@ -94,7 +94,7 @@ check gic_timer 0 virt
 bad "missing kernel" -M virt -kernel "$OUT/no-such-kernel"
 echo "just text" >"$OUT/not-a-kernel.txt"
 bad "neither ELF nor Image" -M virt -kernel "$OUT/not-a-kernel.txt"
-bad "-m too small" -M virt -m 1M -kernel "$OUT/hello.elf"
+bad "-m too small" -M virt -m 256K -kernel "$OUT/hello.elf"
 bad "unknown machine" -M pc -kernel "$OUT/hello.elf"
 bad "unknown cpu" -M virt -cpu cortex-a9000 -kernel "$OUT/hello.elf"
 bad "unknown machine property" -M virt,frobnicate=on -kernel "$OUT/hello.elf"

@@ -213,7 +213,7 @@ int64_t Semihosting::istty(uint64_t param) {
     Handle* h = handle(id);
     if (!h) return fail(EBADF);
     if (h->is_features) return 0;
-    return h->host_stream ? 1 : ::isatty(h->fd);
+    return h->fd < 0 ? 1 : ::isatty(h->fd);  // :tt output: whether the host's stream is a terminal, as QEMU
 }
 
 // The command line, NUL-terminated, into [buffer, length]; length becomes
