@@ -54,6 +54,11 @@ bench: build
 fuzz: build
 	$(BUILD)/ferry-fuzz --instructions 5000000
 	$(BUILD)/ferry-qemu-diff --streams 200000 --mode jit
+# FP, SIMD and crypto: over a million instructions each with special operands oversampled,
+# then one instruction per stream so that no earlier one hides a missing FPSR flag.
+	for rows in FP_ SIMD_ Crypto; do \
+	  $(BUILD)/ferry-qemu-diff --streams 150000 --rows $$rows --cpu cortex-a72 --mode jit --counts || exit 1; done
+	$(BUILD)/ferry-qemu-diff --streams 300000 --length 1 --rows 'FP_|SIMD_' --cpu cortex-a72 --mode jit --counts
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) .deps-stamp

@@ -186,15 +186,22 @@ fi
 
 section "differential fuzzer (qemu-aarch64 as the oracle)"
 if [ -x "$BUILD_DIR/ferry-qemu-diff" ] && command -v qemu-aarch64 >/dev/null; then
-    streams=5000
-    [ $SANITIZED = 1 ] && streams=500
-    for mode in interp jit; do
-        if "$BUILD_DIR/ferry-qemu-diff" --streams $streams --mode $mode > "$LOG/qemu-diff-$mode.log" 2>&1; then
-            pass "qemu-diff $mode: $streams streams ($(tail -1 "$LOG/qemu-diff-$mode.log"))"
+    streams=5000 fp_streams=12000
+    [ $SANITIZED = 1 ] && streams=500 fp_streams=500
+    # qemu_diff NAME ARGS...: one run, logged to $LOG/NAME.log.
+    qemu_diff() {
+        local name=$1; shift
+        if "$BUILD_DIR/ferry-qemu-diff" "$@" > "$LOG/$name.log" 2>&1; then
+            pass "$name: $(head -1 "$LOG/$name.log" | grep -o '[0-9]* streams, [0-9]* instructions compared')"
         else
-            tail -20 "$LOG/qemu-diff-$mode.log"
-            fail "qemu-diff $mode" "differences from qemu-aarch64 (log: $LOG/qemu-diff-$mode.log)"
+            tail -20 "$LOG/$name.log"
+            fail "$name" "differences from qemu-aarch64 (log: $LOG/$name.log)"
         fi
+    }
+    for mode in interp jit; do
+        qemu_diff "qemu-diff-$mode" --streams $streams --mode $mode
+        # FP/SIMD/crypto only, special operands oversampled, on an ARMv8.0+crypto CPU like Ferry's.
+        qemu_diff "qemu-diff-fp-$mode" --streams $fp_streams --rows 'FP_|SIMD_|Crypto' --cpu cortex-a72 --mode $mode
     done
 elif [ $SANITIZED = 1 ] || ! command -v qemu-aarch64 >/dev/null; then
     skip qemu-diff "qemu-aarch64 not installed"

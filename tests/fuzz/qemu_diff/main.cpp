@@ -5,7 +5,10 @@
 //
 //   ferry-qemu-diff [--streams N] [--seed S] [--rows REGEX] [--max-report K]
 //                   [--batch B] [--length L] [--mode interp|jit|lockstep]
-//                   [--qemu PATH] [--cpu NAME] [--verbose]
+//                   [--qemu PATH] [--cpu NAME] [--counts] [--verbose]
+//
+// --counts lists how many instructions of each row (and of each mnemonic in it)
+// were compared. FP and SIMD operands oversample special values (operands.h).
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +30,7 @@
 #include "frontend/a64/decoder.h"
 #include "ir/cpu_features.h"
 #include "guest_program.h"
+#include "operands.h"
 
 using namespace ferry;
 using namespace qemu_diff;
@@ -43,6 +47,7 @@ struct Options {
     ExecMode mode = ExecMode::Interpreter;
     std::string qemu = "qemu-aarch64";
     std::string cpu = "max";
+    bool counts = false;
     bool verbose = false;
 };
 
@@ -74,6 +79,7 @@ Options parse_options(int argc, char** argv) {
         else if (a == "--length") o.length = static_cast<unsigned>(std::clamp<uint64_t>(number(), 1, kMaxStreamWords));
         else if (a == "--qemu") o.qemu = text();
         else if (a == "--cpu") o.cpu = text();
+        else if (a == "--counts") o.counts = true;
         else if (a == "--verbose") o.verbose = true;
         else if (a == "--mode") {
             const std::string m = text();
@@ -84,7 +90,7 @@ Options parse_options(int argc, char** argv) {
         } else {
             fail("unknown option " + std::string(a) +
                  " (usage: ferry-qemu-diff [--streams N] [--seed S] [--rows REGEX] [--max-report K] [--batch B]"
-                 " [--length L] [--mode interp|jit|lockstep] [--qemu PATH] [--cpu NAME] [--verbose])");
+                 " [--length L] [--mode interp|jit|lockstep] [--qemu PATH] [--cpu NAME] [--counts] [--verbose])");
         }
     }
     return o;
@@ -138,7 +144,7 @@ uint32_t set(uint32_t word, const a64::Field& f, uint32_t v) {
 
 // The system registers a stream may touch: NZCV, FPCR and FPSR reads and NZCV writes (an FPSR
 // write would set QEMU's AArch32 compare flags, RES0 on Ferry's AArch64-only CPU).
-uint32_t draw_sysreg_move(const a64::Encoding& e, uint32_t word, std::mt19937_64& rng) {
+uint32_t draw_sysreg_move(const a64::Encoding& e, uint32_t word, Rng& rng) {
     struct Access { uint32_t l, crm, op2; };
     static constexpr Access kAllowed[] = {{1, 2, 0}, {1, 4, 0}, {1, 4, 1}, {0, 2, 0}};
     const Access a = kAllowed[rng() % std::size(kAllowed)];
@@ -150,7 +156,7 @@ uint32_t draw_sysreg_move(const a64::Encoding& e, uint32_t word, std::mt19937_64
 
 // A random word of row e that is safe to run in a stream: memory goes through x28
 // (and x27 for register offsets), which nothing else names; offsets stay within the scratch buffer.
-uint32_t draw_word(const a64::Encoding& e, std::mt19937_64& rng) {
+uint32_t draw_word(const a64::Encoding& e, Rng& rng) {
     uint32_t w = (static_cast<uint32_t>(rng()) & ~e.pattern.mask) | e.pattern.value;
     const bool memory = addresses_memory(e);
     const bool pairs_registers = handler(e) == "CASP";  // Rs+1 and Rt+1 are used too
@@ -187,60 +193,19 @@ bool ferry_undefined(uint32_t word) {
 
 // ---- Drawing states ----
 
-uint64_t interesting_int(std::mt19937_64& rng) {
-    static constexpr uint64_t kSpecials[] = {0,          1,          2,          0x7f,      0x80,      0xff,
-                                             0x7fff,     0x8000,     0xffff,     0x7fffffff, 0x80000000, 0xffffffff,
-                                             0x100000000, INT64_MAX, 0x8000000000000000ull, ~0ull, 63, 64, 31, 32};
-    switch (rng() % 4) {
-    case 0: return kSpecials[rng() % std::size(kSpecials)];
-    case 1: return rng() % 4096;
-    case 2: return -(rng() % 4096);
-    default: return rng();
-    }
-}
-
-uint64_t fp64(std::mt19937_64& rng) {
-    static constexpr uint64_t kSpecials[] = {
-        0, 0x8000000000000000, 0x3ff0000000000000, 0xbff0000000000000, 0x7ff0000000000000, 0xfff0000000000000,
-        0x7ff8000000000000, 0xfff8000000000001, 0x7ff4000000000000, 0x0000000000000001, 0x800fffffffffffff,
-        0x7fefffffffffffff, 0x0010000000000000, 0x43e0000000000000, 0xc3e0000000000000, 0x41e0000000000000,
-        0x41f0000000000000, 0x3fe0000000000000, 0x3ff8000000000000, 0x4004000000000000, 0xc1e0000000200000};
-    if (rng() % 3 == 0) return kSpecials[rng() % std::size(kSpecials)];
-    const uint64_t exponent = 0x3c0 + rng() % 0x80;  // near 1.0, so results are neither tiny nor huge
-    return (rng() & 0x800fffffffffffffull) | exponent << 52;
-}
-
-uint32_t fp32(std::mt19937_64& rng) {
-    static constexpr uint32_t kSpecials[] = {0,          0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000,
-                                             0x7fc00000, 0xffc00001, 0x7fa00000, 0x00000001, 0x807fffff, 0x7f7fffff,
-                                             0x00800000, 0x4f000000, 0xcf000000, 0x5f000000, 0x3f000000, 0x3fc00000};
-    if (rng() % 3 == 0) return kSpecials[rng() % std::size(kSpecials)];
-    const uint32_t exponent = 0x60 + rng() % 0x40;
-    return (static_cast<uint32_t>(rng()) & 0x807fffffu) | exponent << 23;
-}
-
-uint64_t vector_half(std::mt19937_64& rng) {
-    switch (rng() % 5) {
-    case 0: return fp64(rng);
-    case 1: return uint64_t{fp32(rng)} << 32 | fp32(rng);
-    case 2: return interesting_int(rng);
-    default: return rng();
-    }
-}
-
-Stream draw_state(std::mt19937_64& rng) {
+Stream draw_state(Rng& rng) {
     Stream s;
-    for (uint64_t& x : s.in.x) x = interesting_int(rng);
+    for (uint64_t& x : s.in.x) x = draw_int(rng);
     s.in.x[kOffsetReg] = rng() % 128;
-    s.in.sp = interesting_int(rng);
+    s.in.sp = draw_int(rng);
     s.in.nzcv = rng() & 0xf0000000u;
-    // FPCR: AHP, DN, FZ and RMode (bits 26:22), half the time all clear.
-    s.in.fpcr = rng() % 2 ? 0 : (rng() & 0x1f) << 22;
-    s.in.fpsr = 0;
-    for (Vec128& v : s.in.v) v = {vector_half(rng), vector_half(rng)};
-    for (size_t i = 0; i < kScratchBytes; i += 8) {
-        const uint64_t v = rng() % 2 ? vector_half(rng) : rng();
-        std::memcpy(&s.scratch[i], &v, 8);
+    s.in.fpcr = draw_fpcr(rng);
+    s.in.fpsr = 0;  // so that every cumulative flag a stream raises shows
+    const VectorLayout layout = draw_layout(rng);
+    for (Vec128& v : s.in.v) v = draw_vector(layout, rng);
+    for (size_t i = 0; i < kScratchBytes; i += 16) {
+        const Vec128 v = draw_vector(layout, rng);
+        std::memcpy(&s.scratch[i], &v, 16);
     }
     return s;
 }
@@ -432,6 +397,8 @@ struct Tally {
     std::map<std::string, Group> differences;        // row + mnemonic -> count, first reproducer
     std::map<std::string, Group> undef_ferry_only;  // Ferry UNDEF, QEMU runs it
     std::map<std::string, Group> undef_qemu_only;   // QEMU SIGILL, Ferry runs it
+    std::map<std::string, std::map<std::string, uint64_t>> compared;  // --counts: row -> mnemonic -> count
+    uint64_t fpsr_flag_streams[32] = {};  // --counts: streams that left FPSR bit i set
     uint64_t reported = 0;
 };
 
@@ -534,6 +501,31 @@ void minimise(const Options& opt, const std::vector<Stream>& differing, Tally& t
     }
 }
 
+void count_compared(uint32_t word, Tally& tally) {
+    const std::string key = group_key(word);
+    const size_t space = key.find(' ');
+    tally.compared[key.substr(0, space)][key.substr(space + 1)]++;
+}
+
+void print_counts(const Tally& tally) {
+    std::printf("instructions compared per row (and per mnemonic):\n");
+    for (const auto& [row, mnemonics] : tally.compared) {
+        uint64_t total = 0;
+        std::string detail;
+        for (const auto& [mnemonic, n] : mnemonics) {
+            total += n;
+            detail += " " + mnemonic + "=" + std::to_string(n);
+        }
+        std::printf("  %10" PRIu64 "  %-28s%s\n", total, row.c_str(), detail.c_str());
+    }
+    // Shows that the special operands reach the instructions: how many streams raised each flag.
+    static constexpr std::pair<const char*, unsigned> kFlags[] = {{"IOC", 0}, {"DZC", 1}, {"OFC", 2}, {"UFC", 3},
+                                                                  {"IXC", 4}, {"IDC", 7}, {"QC", 27}};
+    std::printf("streams that raised FPSR flags:");
+    for (auto [name, bit] : kFlags) std::printf(" %s=%" PRIu64, name, tally.fpsr_flag_streams[bit]);
+    std::printf("\n");
+}
+
 void run_batch(const Options& opt, std::vector<Stream>& streams, const std::vector<Stream>& probes, Tally& tally) {
     std::vector<Stream> all = streams;
     all.insert(all.end(), probes.begin(), probes.end());
@@ -549,11 +541,15 @@ void run_batch(const Options& opt, std::vector<Stream>& streams, const std::vect
         const StreamResult f = run_ferry(opt, memory, program.body_pc(i), program.word_pc(i, s.words.size() - 1) + 4,
                                          [&] { RegState in = s.in; in.x[kBaseReg] = program.scratch_address(i) + kScratchBase; return in; }());
         tally.streams++;
-        tally.instructions += s.words.size();
         std::vector<Difference> diffs;
         if (!signals_agree(program, i, s, qemu[i], f, tally, diffs)) {
             tally.skipped_for_undef++;
             continue;
+        }
+        tally.instructions += s.words.size();
+        if (opt.counts) {
+            for (uint32_t w : s.words) count_compared(w, tally);
+            for (unsigned bit = 0; bit < 32; ++bit) tally.fpsr_flag_streams[bit] += (qemu[i].out.fpsr >> bit) & 1;
         }
         for (Difference& d : compare(qemu[i], f, get_scratch(memory, program, i))) diffs.push_back(std::move(d));
         if (diffs.empty()) continue;
@@ -600,7 +596,7 @@ int main(int argc, char** argv) {
         if (runnable_row(e) && std::regex_search(e.handler_name, filter)) rows.push_back(&e);
     if (rows.empty()) fail("no runnable row matches --rows " + opt.rows);
 
-    std::mt19937_64 rng(opt.seed);
+    Rng rng(opt.seed);
     Tally tally;
     const size_t max_probes = opt.batch / 4 + 1;
     while (tally.streams < opt.streams) {
@@ -609,8 +605,11 @@ int main(int argc, char** argv) {
         while (streams.size() < batch) {
             Stream s = draw_state(rng);
             int stream_exclusive_kind = -1;
-            while (s.words.size() < opt.length) {
-                const a64::Encoding& e = *rows[rng() % rows.size()];
+            // Each row gets about the same share, however many of its encodings are unallocated.
+            const a64::Encoding* row = nullptr;
+            for (unsigned tries = 0; s.words.size() < opt.length; ++tries) {
+                if (!row || tries % 256 == 0) row = rows[rng() % rows.size()];
+                const a64::Encoding& e = *row;
                 const uint32_t w = draw_word(e, rng);
                 if (a64::decode(w) != &e) continue;
                 const int kind = exclusive_kind(e, w);
@@ -627,6 +626,7 @@ int main(int argc, char** argv) {
                 if (kind >= 0) stream_exclusive_kind = kind;
                 s.words.push_back(w);
                 s.uses_base.push_back(addresses_memory(e));
+                row = nullptr;
             }
             streams.push_back(std::move(s));
         }
@@ -639,6 +639,7 @@ int main(int argc, char** argv) {
                 " Ferry-UNDEF words probed\n",
                 tally.streams, tally.instructions, opt.seed, opt.cpu.c_str(), tally.differing_streams,
                 tally.skipped_for_undef, tally.probes);
+    if (opt.counts) print_counts(tally);
     print_groups("differences (first guilty instruction)", tally.differences);
     print_groups("undef disagreements: Ferry UNDEF, QEMU executes", tally.undef_ferry_only);
     print_groups("undef disagreements: QEMU UNDEF (SIGILL), Ferry executes", tally.undef_qemu_only);
