@@ -84,6 +84,24 @@ bool MOVE_wide(Translator& t, Insn in) {
 //   top = extend ? Replicate(src<S>) : dst
 //   Rd  = (top AND NOT(tmask)) OR (bot AND tmask)
 // with dst = Zeros() for SBFM/UBFM, so their zero terms are left out.
+// SBFM/UBFM as the two shifts they amount to: the field ending at bit imms
+// moves to the top, then back down, sign- or zero-filling. With imms >= immr
+// that extracts bits imms:immr (SBFX/UBFX, ASR/LSR, SXT*/UXT*); with
+// imms < immr it inserts bits imms:0 at bit size - immr (SBFIZ/UBFIZ, LSL).
+Value signed_or_unsigned_bitfield_move(Translator& t, Value src, bool is_signed, unsigned size, unsigned immr,
+                                       unsigned imms) {
+    if (immr == 0 && (imms == 7 || imms == 15 || imms == 31) && imms + 1 < size) {
+        // SXTB/SXTH/SXTW, UXTB/UXTH: one extension.
+        const Value field = t.ir.trunc(ir::int_type_of_width(imms + 1), src);
+        return is_signed ? t.ir.sext(src.type, field) : t.ir.zext(src.type, field);
+    }
+    const unsigned up = size - 1 - imms;
+    const unsigned down = imms >= immr ? up + immr : immr - 1 - imms;
+    const Value top = up ? t.ir.lsl(src, up) : src;
+    if (down == 0) return top;
+    return is_signed ? t.ir.asr(top, down) : t.ir.lsr(top, down);
+}
+
 bool BITFIELD(Translator& t, Insn in) {
     const bool sf = in["sf"];
     const unsigned n = in["N"], immr = in["immr"], imms = in["imms"];
@@ -99,18 +117,16 @@ bool BITFIELD(Translator& t, Insn in) {
     enum { SBFM, BFM, UBFM, UNALLOCATED };
     Value result;
     switch (in["opc"]) {
-    case SBFM: {
-        const Value top = t.ir.asr(t.ir.lsl(src, size - 1 - imms), size - 1);  // Replicate(src<S>)
-        result = t.ir.or_(and_mask(t, top, not_tmask), and_mask(t, src_rotated, masks->tmask));
+    case SBFM:
+    case UBFM:
+        result = signed_or_unsigned_bitfield_move(t, src, in["opc"] == SBFM, size, immr, imms);
         break;
-    }
     case BFM: {
         const Value dst = t.reg(sf, in["Rd"]);
         const Value bot = t.ir.or_(and_mask(t, dst, not_wmask), src_rotated);
         result = t.ir.or_(and_mask(t, dst, not_tmask), and_mask(t, bot, masks->tmask));
         break;
     }
-    case UBFM: result = and_mask(t, src_rotated, masks->tmask); break;
     default: return false;
     }
     t.set_reg(sf, in["Rd"], result);
