@@ -51,8 +51,14 @@ T* host(CpuState* s, uint64_t addr, uint64_t pc) {
 
 unsigned type_bytes(uint32_t type) { return width(type) / 8; }
 
-void check_alignment(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc) {
-    if (addr & (bytes - 1)) raise_guest_fault(*s, ExitReason::Alignment, addr, pc);
+enum class Direction : bool { Read, Write };
+
+// Exclusives and atomics must be naturally aligned; the fault says whether
+// the access was a write (ESR's WnR).
+void check_alignment(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc, Direction direction) {
+    if ((addr & (bytes - 1)) == 0) return;
+    s->fault_is_write = direction == Direction::Write;
+    raise_guest_fault(*s, ExitReason::Alignment, addr, pc);
 }
 
 // Guest memory: user mode's flat mapping, or the machine's MMU in system mode.
@@ -259,7 +265,7 @@ SEM(Store) { UNUSED_SEM_ARGS; write_sized(s, a[0].lo, a[1], static_cast<unsigned
 SEM(LoadExclusive) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = type_bytes(type);
-    check_alignment(s, a[0].lo, bytes, imm0);
+    check_alignment(s, a[0].lo, bytes, imm0, Direction::Read);
     const Vec128 v = read_sized(s, a[0].lo, bytes, imm0);
     s->exclusive_addr = a[0].lo;
     s->exclusive_size = bytes;
@@ -269,7 +275,7 @@ SEM(LoadExclusive) {
 SEM(StoreExclusive) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = static_cast<unsigned>(imm1);
-    check_alignment(s, a[0].lo, bytes, imm0);
+    check_alignment(s, a[0].lo, bytes, imm0, Direction::Write);
     const bool armed = s->exclusive_size == bytes && s->exclusive_addr == a[0].lo;
     s->exclusive_size = 0;
     if (!armed) return scalar(1);
@@ -284,7 +290,7 @@ SEM(ClearExclusive) { UNUSED_SEM_ARGS; s->exclusive_size = 0; return {}; }
 SEM(AtomicRmw) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = type_bytes(type), bits = width(type);
-    check_alignment(s, a[0].lo, bytes, imm0);
+    check_alignment(s, a[0].lo, bytes, imm0, Direction::Read);
     uint8_t* p = rmw_pointer(s, a[0].lo, bytes, imm0);
     Vec128 old{};
     std::memcpy(&old, p, bytes);
@@ -298,7 +304,7 @@ SEM(AtomicRmw) {
 SEM(AtomicCas) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = type_bytes(type);
-    check_alignment(s, a[0].lo, bytes, imm0);
+    check_alignment(s, a[0].lo, bytes, imm0, Direction::Read);
     return cas_sized(rmw_pointer(s, a[0].lo, bytes, imm0), a[1], a[2], bytes);
 }
 SEM(Barrier) { UNUSED_SEM_ARGS; __atomic_thread_fence(__ATOMIC_SEQ_CST); return {}; }

@@ -77,7 +77,7 @@ bad() {
 
 [ -x "$FERRY" ] || { echo "FAIL: $FERRY not built"; exit 1; }
 [ -n "$QEMU" ] || echo "note: qemu-system-aarch64 not installed: outputs are not compared"
-for program in hello exit_code semihost_file dtb gic_timer; do
+for program in hello exit_code semihost_file dtb gic_timer exceptions mmu timer_wfi; do
     build "$program" || fail "building $program"
 done
 build dtb dtb_high 0x40200000 || fail "building dtb_high"
@@ -90,6 +90,12 @@ check semihost_file 0 virt
 check dtb 0 virt
 check dtb_high 0 virt
 check gic_timer 0 virt
+check exceptions 0 virt
+check exceptions.el2 0 virt,virtualization=on  # HVC to EL2, HCR_EL2.HCD
+check mmu 0 virt                                # cortex-a53: 4K and 64K granules
+check mmu.max 0 virt -cpu max                   # 4K, 16K and 64K
+check timer_wfi 0 virt
+check timer_wfi.gicv3 0 virt,gic-version=3
 
 bad "missing kernel" -M virt -kernel "$OUT/no-such-kernel"
 echo "just text" >"$OUT/not-a-kernel.txt"

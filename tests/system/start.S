@@ -2,6 +2,7 @@
 // with virtualization=on, else EL1) drop to EL1h, set the stack, zero BSS and
 // call kernel_main; its return value is the semihosting exit code.
     .section .text.boot, "ax"
+    .weak   el2_vectors
     .global _start
 _start:
     mrs     x19, CurrentEL
@@ -22,6 +23,8 @@ from_el3:
     eret
 
 from_el2:
+    ldr     x0, =el2_vectors        // a test's EL2 vector table (weak: 0 if it has none)
+    msr     vbar_el2, x0
     mov     x0, #(1 << 31)          // HCR_EL2.RW: EL1 is AArch64
     msr     hcr_el2, x0
     mov     x0, #0x3c5

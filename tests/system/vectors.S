@@ -1,5 +1,7 @@
-// EL1 vector table: IRQs from the current EL (SP_EL1) call irq_handler();
-// anything else prints the syndrome through unexpected_exception() and stops.
+// EL1 vector table: IRQs from the current EL (SP_EL1) call irq_handler(),
+// synchronous exceptions from the current EL (SP_EL1) or from EL0 call
+// sync_handler(frame) with the saved registers; anything else prints the
+// syndrome through unexpected_exception() and stops.
     .macro save_and_call handler
     stp     x29, x30, [sp, #-16]!
     stp     x17, x18, [sp, #-16]!
@@ -12,6 +14,7 @@
     stp     x3, x4, [sp, #-16]!
     stp     x1, x2, [sp, #-16]!
     str     x0, [sp, #-16]!
+    mov     x0, sp                  // the frame, for handlers that look at it
     bl      \handler
     ldr     x0, [sp], #16
     ldp     x1, x2, [sp], #16
@@ -41,12 +44,13 @@ vectors:
     unexpected          // FIQ
     unexpected          // SError
     .balign 0x80        // current EL, SP_ELx: sync
-    b       unexpected_exception
+    b       sync_entry
     .balign 0x80        // IRQ
     b       irq_entry
     unexpected          // FIQ
     unexpected          // SError
-    unexpected          // lower EL, AArch64 x4
+    .balign 0x80        // lower EL, AArch64: sync
+    b       sync_entry
     unexpected
     unexpected
     unexpected
@@ -57,3 +61,6 @@ vectors:
 
 irq_entry:
     save_and_call irq_handler
+
+sync_entry:
+    save_and_call sync_handler

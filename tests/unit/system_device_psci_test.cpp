@@ -29,11 +29,12 @@ TEST(PsciTest, PowerActions) {
     EXPECT_EQ(Psci::call(0x84000000, 0).action, Psci::Action::None);
 }
 
-TEST(PsciTest, OtherFunctionIdsAreNotPsci) {
-    EXPECT_FALSE(Psci::call(0x80000000, 0).handled);  // SMCCC_VERSION
-    EXPECT_FALSE(Psci::call(0xC2000000, 0).handled);  // SiP service
-    EXPECT_TRUE(Psci::call(0x8400001F, 0).handled);   // unknown PSCI: NOT_SUPPORTED
-    EXPECT_EQ(result(0x8400001F), -1);
+TEST(PsciTest, UnknownFunctionIdsAreNotSupported) {
+    // SMCCC: the firmware answers every call through its conduit.
+    EXPECT_EQ(result(0x80000000), -1);  // SMCCC_VERSION
+    EXPECT_EQ(result(0xC2000000), -1);  // SiP service
+    EXPECT_EQ(result(0x12345678), -1);
+    EXPECT_EQ(result(0x8400001F), -1);  // unknown PSCI
 }
 
 }  // namespace

@@ -146,7 +146,6 @@ private:
             const PsciMethod via = conduit == CallConduit::Hvc ? PsciMethod::Hvc : PsciMethod::Smc;
             if (psci_ == PsciMethod::None || via != psci_) return false;
             const Psci::Result r = Psci::call(s.x[0], s.x[1]);
-            if (!r.handled) return false;
             s.x[0] = r.x0;
             switch (r.action) {
             case Psci::Action::None: break;

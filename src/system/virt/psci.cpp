@@ -13,7 +13,6 @@ enum Function : uint32_t {
 };
 
 constexpr uint32_t kSmc64 = 1u << 30;
-constexpr uint32_t kPsciRangeMask = 0xBFFFFFE0;  // PSCI owns function numbers 0x00-0x1F
 
 constexpr int64_t kSuccess = 0, kNotSupported = -1, kInvalidParameters = -2, kAlreadyOn = -4;
 constexpr int64_t kAffinityOn = 0;
@@ -35,14 +34,15 @@ bool implemented(uint32_t id) {
 bool is_cpu0(uint64_t mpidr) { return (mpidr & 0xFF00FFFFFFull) == 0; }
 
 Psci::Result done(int64_t value, Psci::Action action = Psci::Action::None) {
-    return {true, static_cast<uint64_t>(value), action};
+    return {static_cast<uint64_t>(value), action};
 }
 
 }  // namespace
 
 Psci::Result Psci::call(uint64_t function_id, uint64_t x1) {
+    // Every call through the firmware's conduit is answered, as QEMU's and
+    // SMCCC firmware do: an id outside PSCI is an unknown function (-1).
     const uint32_t id = static_cast<uint32_t>(function_id);
-    if ((id & kPsciRangeMask) != PSCI_VERSION) return {};
     switch (id & ~kSmc64) {
     case PSCI_VERSION: return done(kVersion1_1);
     // A single CPU has nothing to power down to: suspend is a standby that

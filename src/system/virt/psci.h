@@ -12,7 +12,6 @@ public:
     enum class Action { None, PowerOff, Reset, CpuOff };
 
     struct Result {
-        bool handled = false;   // false: not a PSCI function id
         uint64_t x0 = 0;
         Action action = Action::None;
     };
