@@ -11,7 +11,7 @@ APT_PACKAGES = build-essential cmake ninja-build ccache pkg-config \
   libgtest-dev libgmock-dev googletest libbenchmark-dev \
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
   qemu-user busybox-static dpkg-dev gdb-multiarch xz-utils bzip2 \
-  qemu-system-arm device-tree-compiler zlib1g-dev
+  qemu-system-arm device-tree-compiler zlib1g-dev cpio
 
 .PHONY: all deps build san run test test-unit test-san bench fuzz clean
 
@@ -50,6 +50,7 @@ test-san: san
 
 bench: build
 	scripts/bench.sh $(BUILD)
+	scripts/bench-system.sh $(BUILD)
 
 fuzz: build
 	$(BUILD)/ferry-fuzz --instructions 5000000

@@ -4,14 +4,17 @@
 #   scripts/bench.sh BUILD_DIR
 #
 # Workloads: busybox gzip -9 and sha256sum of a deterministic ~24 MiB text,
-# busybox bunzip2 of it, and the integer-heavy C programs intmix and vmlz.
+# busybox bunzip2 of it, the integer-heavy C programs intmix and vmlz, and
+# the FP/SIMD ones: nbody (double precision), neon_kernel (arm_neon.h
+# intrinsics; natively the same computation in portable C) and aes_loop (AES
+# and PMULL through the ACLE intrinsics; natively AES-NI and PCLMULQDQ).
 # Each runs under ferry-user, under qemu-aarch64 and natively (the host's
 # amd64 busybox, or the same C program built for the host with gcc -O2),
 # alternating, RUNS times (default 3); the table of medians and ratios goes
 # to BUILD_DIR/bench/user.txt. Also: start-up time of a static hello, and the
 # --stats of ferry-user on one workload.
 # Environment: RUNS, FERRY_RUNNER, QEMU (QEMU= to leave it out),
-# BENCH_MIB (text size), INTMIX_N, VMLZ_N, HELLO_RUNS.
+# BENCH_MIB (text size), INTMIX_N, VMLZ_N, NBODY_N, NEON_N, AES_N, HELLO_RUNS.
 set -uo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
@@ -23,6 +26,9 @@ RUNS=${RUNS:-3}
 BENCH_MIB=${BENCH_MIB:-24}
 INTMIX_N=${INTMIX_N:-40}
 VMLZ_N=${VMLZ_N:-10}
+NBODY_N=${NBODY_N:-2000000}
+NEON_N=${NEON_N:-5000}
+AES_N=${AES_N:-3000}
 HELLO_RUNS=${HELLO_RUNS:-50}
 OUT=$BUILD_DIR/bench
 mkdir -p "$OUT"
@@ -93,6 +99,13 @@ bench "intmix $INTMIX_N (C, -O2)" /dev/null \
     "$FERRY" "$GUEST/intmix" "$INTMIX_N" -- "$QEMU" "$GUEST/intmix" "$INTMIX_N" -- "$GUEST/native/intmix" "$INTMIX_N"
 bench "vmlz $VMLZ_N (C, -O2)" /dev/null \
     "$FERRY" "$GUEST/vmlz" "$VMLZ_N" -- "$QEMU" "$GUEST/vmlz" "$VMLZ_N" -- "$GUEST/native/vmlz" "$VMLZ_N"
+bench "nbody $NBODY_N (double)" /dev/null \
+    "$FERRY" "$GUEST/nbody" "$NBODY_N" -- "$QEMU" "$GUEST/nbody" "$NBODY_N" -- "$GUEST/native/nbody" "$NBODY_N"
+bench "neon_kernel $NEON_N (nat.: C)" /dev/null \
+    "$FERRY" "$GUEST/neon_kernel" "$NEON_N" -- "$QEMU" "$GUEST/neon_kernel" "$NEON_N" \
+    -- "$GUEST/native/neon_kernel" "$NEON_N"
+bench "aes_loop $AES_N (nat.: AES-NI)" /dev/null \
+    "$FERRY" "$GUEST/aes_loop" "$AES_N" -- "$QEMU" "$GUEST/aes_loop" "$AES_N" -- "$GUEST/native/aes_loop" "$AES_N"
 
 # Start-up: HELLO_RUNS runs of a static hello in a row, per runner, alternating.
 startup() {  # startup RUNNER...: milliseconds per run

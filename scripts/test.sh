@@ -10,11 +10,12 @@
 #    programs, with the same program built for the host
 # 3. BUILD_DIR/ferry-fuzz --instructions 100000 (JIT against interpreter)
 # 4. tests/user/run.sh and tests/guest_fp/run.sh BUILD_DIR, if present
-# 5. busybox pipelines against the host's busybox (scripts/busybox-test.sh)
-# 6. bad input: ferry-user must print one line to stderr and exit 1
+# 5. Linux boots under ferry-system (scripts/linux-boot-test.sh)
+# 6. busybox pipelines against the host's busybox (scripts/busybox-test.sh)
+# 7. bad input: ferry-user must print one line to stderr and exit 1
 #
 # --sanitized (ASan+UBSan build) runs a reduced subset: unit tests, guest
-# programs, a shorter fuzz run, one busybox pipeline.
+# programs, a shorter fuzz run, the cortex-a53 Linux boot, one busybox pipeline.
 # FERRY_RUNNER overrides the program that runs guests (default
 # BUILD_DIR/ferry-user); FERRY_RUNNER=qemu-aarch64 checks the tests themselves.
 # QEMU=... names the differential oracle (QEMU= to disable).
@@ -221,6 +222,17 @@ for suite in user guest_fp system; do
         fail "tests/$suite" "run.sh exited $suite_status"
     fi
 done
+
+section "linux (ferry-system boots Debian's arm64 kernel)"
+linux_args=() linux_timeout=${LINUX_TIMEOUT:-120}
+# Under ASan+UBSan one boot takes about a minute: only the first, with room.
+[ $SANITIZED = 1 ] && linux_args=(--quick) linux_timeout=${LINUX_TIMEOUT:-300}
+LINUX_TIMEOUT=$linux_timeout "$ROOT/scripts/linux-boot-test.sh" "$BUILD_DIR" "${linux_args[@]}" 2>&1 | tee "$LOG/linux.log"
+linux_status=${PIPESTATUS[0]}
+count_lines "$LOG/linux.log"
+if [ "$linux_status" -ne 0 ] && ! grep -q '^FAIL ' "$LOG/linux.log"; then
+    fail linux "linux-boot-test.sh exited $linux_status"
+fi
 
 section "busybox"
 busybox_args=()

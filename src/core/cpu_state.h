@@ -7,6 +7,8 @@
 
 namespace ferry {
 
+struct SoftTlbEntry;  // core/soft_tlb.h
+
 struct alignas(16) Vec128 {
     uint64_t lo = 0, hi = 0;
     bool operator==(const Vec128&) const = default;
@@ -79,6 +81,9 @@ struct CpuState {
     // SP_EL0..SP_EL3. The stack pointer PSTATE selects lives in sp instead
     // (translated code is the same at every EL); its slot here is stale.
     uint64_t sp_el[4] = {};
+    // The softmmu TLB of the current EL (core/soft_tlb.h), which translated
+    // code looks up inline; kept by the system CPU whenever PSTATE.EL changes.
+    const SoftTlbEntry* soft_tlb = nullptr;
 };
 
 }  // namespace ferry

@@ -89,6 +89,7 @@ struct Engine::Impl {
               .chaining = options.chaining && options.mode == ExecMode::Jit,
               .count_indirect_hits = options.count_indirect_hits,
               .inline_guest_memory = options.inline_guest_memory,
+              .soft_tlb = options.soft_tlb,
               .on_compiled = compiled_block_observer(options)}) {}
 };
 
@@ -100,11 +101,14 @@ Engine::~Engine() = default;
 namespace {
 
 // Runs fn; returns false if the guest faulted inside (state already says how).
+// User-mode faults arrive in a SIGSEGV handler, whose signal mask the jump
+// must undo; system-mode faults are raised by plain calls, and saving the
+// mask would cost a system call per block dispatch.
 template <typename Fn>
-bool run_guarded(Fn&& fn) {
+bool run_guarded(bool from_signal_handlers, Fn&& fn) {
     sigjmp_buf here;
     sigjmp_buf* outer = active_fault_target;
-    if (sigsetjmp(here, 1)) {
+    if (sigsetjmp(here, from_signal_handlers ? 1 : 0)) {
         active_fault_target = outer;
         return false;
     }
@@ -200,6 +204,7 @@ ExitReason Engine::run() {
         return code;
     };
 
+    const bool user_mode = s.system == nullptr;
     const auto t0 = std::chrono::steady_clock::now();
     while (s.exit_reason == ExitReason::None) {
         if (s.exit_request || (im.options.dispatch_limit && stats_.dispatches >= im.options.dispatch_limit)) {
@@ -213,13 +218,13 @@ ExitReason Engine::run() {
         switch (im.options.mode) {
         case ExecMode::Jit: {
             const void* code = jit_code(pc, flags);
-            run_guarded([&] { im.backend.run(s, code); });
+            run_guarded(user_mode, [&] { im.backend.run(s, code); });
             break;
         }
         case ExecMode::Interpreter: {
             const ir::Block& b = ir_block(pc, flags);
             stats_.instructions_stepped += b.guest_instructions;
-            run_guarded([&] { interp::run_block(b, s); });
+            run_guarded(user_mode, [&] { interp::run_block(b, s); });
             break;
         }
         case ExecMode::Lockstep: {
@@ -229,7 +234,7 @@ ExitReason Engine::run() {
             s.frozen_counter = ir::generic_timer_count();  // both runs see the same time
             const CpuState before = s;
             im.journal.clear();
-            run_guarded([&] { interp::run_block(b, s, &im.journal); });
+            run_guarded(user_mode, [&] { interp::run_block(b, s, &im.journal); });
             const CpuState want = s;
             // What the interpreter wrote, then undo it so the JIT starts from the same memory.
             std::vector<std::array<uint8_t, 64>> written(im.journal.size());
@@ -238,7 +243,7 @@ ExitReason Engine::run() {
             for (size_t i = im.journal.size(); i-- > 0;)
                 std::memcpy(guest_host_ptr(s, im.journal[i].addr), im.journal[i].old_bytes.data(), im.journal[i].size);
             s = before;
-            run_guarded([&] { im.backend.run(s, code); });
+            run_guarded(user_mode, [&] { im.backend.run(s, code); });
             s.frozen_counter = 0;
             std::string diff = describe_divergence(want, s);
             for (size_t i = 0; diff.empty() && i < im.journal.size(); ++i)
@@ -278,6 +283,11 @@ void Engine::invalidate(uint64_t lo, uint64_t hi) {
     impl_->backend.invalidate(lo, hi);
 }
 
+void Engine::invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)>& doomed) {
+    std::erase_if(impl_->ir_blocks, [&](const auto& entry) { return doomed(entry.first.first, entry.first.second); });
+    impl_->backend.invalidate_if(doomed);
+}
+
 void Engine::invalidate_all() {
     impl_->ir_blocks.clear();
     impl_->backend.flush();
@@ -309,7 +319,16 @@ std::string Engine::stats_report() const {
              stats_.run_seconds > 0 ? 100.0 * stats_.translate_seconds / stats_.run_seconds : 0.0,
              double(b.host_bytes) / guest, stats_.dispatches, b.chained_links, b.indirect_hits, b.indirect_misses,
              im_counts_hits() ? "" : " (hits not counted)", b.cache_flushes);
-    return buf;
+    std::string report = buf;
+    if (impl_->options.soft_tlb && im_counts_hits()) {
+        const uint64_t lookups = b.soft_tlb_hits + b.soft_tlb_misses;
+        snprintf(buf, sizeof buf,
+                 "  softmmu TLB (inline)    %" PRIu64 " hits, %" PRIu64 " slow paths (%.2f%% hits; slow = miss, MMIO, "
+                 "page crossing, code page)\n",
+                 b.soft_tlb_hits, b.soft_tlb_misses, lookups ? 100.0 * double(b.soft_tlb_hits) / double(lookups) : 0.0);
+        report += buf;
+    }
+    return report;
 }
 
 }  // namespace ferry

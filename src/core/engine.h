@@ -19,7 +19,8 @@ struct EngineOptions {
     bool chaining = true;
     bool optimize = true;
     bool count_indirect_hits = false;
-    bool inline_guest_memory = true;   // false in system mode: memory goes through the softmmu  // --stats: costs one increment per inline indirect-branch hit
+    bool inline_guest_memory = true;   // user mode's flat guest memory; false in system mode
+    bool soft_tlb = false;             // system mode: the softmmu TLB looked up inline (core/soft_tlb.h)
     bool perf_map = false;  // --perf-map: name each compiled block in /tmp/perf-PID.map for perf
     a64::TranslateOptions translate;
     // Called once per newly translated guest range [pc, end) (user mode
@@ -57,6 +58,9 @@ public:
     void invalidate(uint64_t lo, uint64_t hi);
     // Forget every translated block (system mode: a mapping changed).
     void invalidate_all();
+    // Forget the blocks whose (pc, translation flags) `doomed` picks
+    // (system mode: the mappings of one ASID changed).
+    void invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)>& doomed);
 
     // The host signal handler asks: which guest instruction made the access
     // at host_pc (inside JIT code)? Falls back to state.fault_pc.

@@ -150,6 +150,19 @@ TEST(SystemCpuException, BrkAtEl1) {
     EXPECT_EQ(m.x(21), Machine::kEntry + 4);
 }
 
+TEST(SystemCpuException, UnalignedStoreExclusiveIsAWriteAlignmentFault) {
+    // ExclusiveMonitorsPass checks alignment first and reports it as a write.
+    Machine m;
+    m.vector(1, vector::CurrentSpxSync, Handler::Exit);
+    m.s().x[0] = Machine::kVectors;
+    m.s().x[11] = test::FakeBus::kRamBase + 0x20001;
+    m.program({kMsrVbarEl1X0, 0xc8017d65 /* stxr w1, x5, [x11] */, kExit0, kExit1});
+    m.run();
+    EXPECT_EQ(m.x(20), esr(0x25, 0x21 | (1u << 6)));  // data abort, alignment, WnR
+    EXPECT_EQ(m.x(21), Machine::kEntry + 4);
+    EXPECT_EQ(m.x(23), test::FakeBus::kRamBase + 0x20001);
+}
+
 TEST(SystemCpuException, HvcTakenToEl2) {
     Machine m(with_els(true, false));
     m.vector(2, vector::CurrentSpxSync, Handler::Return);

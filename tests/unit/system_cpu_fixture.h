@@ -97,15 +97,16 @@ inline constexpr uint64_t LowerIrq = 0x480;
 inline constexpr uint32_t kExitWords[] = {0xd2800300, 0xd45e0000};  // mov x0, #0x18; hlt #0xf000
 inline constexpr uint32_t kEsrIl = 1u << 25;
 
-// A machine with the CPU under test, running the interpreter.
+// A machine with the CPU under test, running the interpreter (or the JIT).
 class Machine {
 public:
     static constexpr uint64_t kEntry = FakeBus::kRamBase;
     static constexpr uint64_t kVectors = FakeBus::kRamBase + 0x10000;
 
-    explicit Machine(system::SystemCpuConfig config = {}, system::SystemCpuCallbacks callbacks = {}) {
+    explicit Machine(system::SystemCpuConfig config = {}, system::SystemCpuCallbacks callbacks = {},
+                     ExecMode mode = ExecMode::Interpreter) {
         config.entry_pc = kEntry;
-        config.exec_mode = ExecMode::Interpreter;
+        config.exec_mode = mode;
         callbacks.semihosting = [this](CpuState& s) {
             if ((s.x[0] & 0xffffffff) == 0x18) cpu->stop();
             return true;

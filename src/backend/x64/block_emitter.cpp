@@ -16,7 +16,11 @@ HostFeatures HostFeatures::detect() {
     f.lzcnt = cpu.has(util::Cpu::tLZCNT);
     f.bmi1 = cpu.has(util::Cpu::tBMI1);
     f.bmi2 = cpu.has(util::Cpu::tBMI2);
+    f.ssse3 = cpu.has(util::Cpu::tSSSE3);
     f.sse41 = cpu.has(util::Cpu::tSSE41);
+    f.fma = cpu.has(util::Cpu::tFMA) && cpu.has(util::Cpu::tAVX);
+    f.aes = cpu.has(util::Cpu::tAESNI);
+    f.pclmul = cpu.has(util::Cpu::tPCLMULQDQ);
     return f;
 }
 
@@ -36,6 +40,7 @@ const void* BlockEmitter::emit() {
     ra_.begin(static_cast<ir::ValueId>(block_.insts.size()));
     emit_terminal();
     emit_exit_stubs();
+    emit_out_of_line();
     return entry;
 }
 
@@ -71,7 +76,10 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     case Opcode::GetNZCV: emit_get(offsetof(CpuState, nzcv), 32); break;
     case Opcode::SetNZCV: emit_set_nzcv(inst); break;
     case Opcode::GetFPCR: emit_get(offsetof(CpuState, fpcr), 32); break;
-    case Opcode::SetFPCR: emit_set(inst, offsetof(CpuState, fpcr), 32); break;
+    case Opcode::SetFPCR:
+        emit_set(inst, offsetof(CpuState, fpcr), 32);
+        load_guest_mxcsr(c_, ra_.scratch_gpr().cvt32(), ra_.scratch_gpr().cvt32());  // the new rounding mode
+        break;
     case Opcode::GetFPSR: emit_get(offsetof(CpuState, fpsr), 32); break;
     case Opcode::SetFPSR: emit_set(inst, offsetof(CpuState, fpsr), 32); break;
     case Opcode::GetV: emit_get_v(inst); break;
@@ -124,15 +132,17 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
 
     case Opcode::Load:
         if (ctx_.inline_guest_memory) emit_load(inst);
+        else if (ctx_.soft_tlb) emit_soft_tlb_load(inst);
         else emit_call(inst);
         break;
     case Opcode::Store:
         if (ctx_.inline_guest_memory) emit_store(inst);
+        else if (ctx_.soft_tlb) emit_soft_tlb_store(inst);
         else emit_call(inst);
         break;
 
     default:
-        if (!emit_vector(inst)) emit_call(inst);
+        if (!emit_fp(inst) && !emit_vector(inst) && !emit_crypto(inst)) emit_call(inst);
         break;
     }
 }
@@ -161,6 +171,91 @@ void BlockEmitter::emit_call(const ir::Inst& inst) {
         ra_.claim(c_.rax);
         ra_.def_fixed(c_.rax);
     }
+}
+
+// The reference function of inst as the rare path of an inline emitter.
+// The inline code jumps to `entry` with inst's operands still in `args`
+// (in argument order); the call keeps every register but `result`, which
+// receives the reference's result (as does `result_shadow`, an FP result's
+// XMM shadow), and goes on at `resume`.
+void BlockEmitter::fallback_out_of_line(const ir::Inst& inst, std::initializer_list<Reg> args, const Reg& result,
+                                        Label& entry, Label& resume, std::optional<Xmm> result_shadow) {
+    const uint32_t result_bit = 1u << result.getIdx();
+    const uint32_t gprs = ra_.busy_gprs() & RegAlloc::kCallerSavedGprs & ~(result.isXMM() ? 0 : result_bit);
+    const uint32_t xmms = ra_.busy_xmms() & ~(result.isXMM() ? result_bit : 0) &
+                          ~(result_shadow ? 1u << result_shadow->getIdx() : 0);
+    out_of_line_.push_back([this, &inst, arg_regs = std::vector<Reg>(args), result, &entry, &resume, gprs, xmms,
+                            result_shadow] {
+        const auto saved_gpr = [](int r) { return util::qword[util::rsp + abi::kFallbackSaveOffset + 8 * r]; };
+        const auto saved_xmm = [](int r) { return util::xword[util::rsp + abi::kFallbackSaveXmmOffset + 16 * r]; };
+        c_.L(entry);
+        for (int r = 0; r < 16; ++r) {
+            if (gprs & (1u << r)) c_.mov(saved_gpr(r), Reg64(r));
+            if (xmms & (1u << r)) c_.movdqu(saved_xmm(r), Xmm(r));
+        }
+        for (size_t i = 0; i < arg_regs.size(); ++i) {
+            const int offset = abi::kCallArgsOffset + 16 * static_cast<int>(i);
+            if (arg_regs[i].isXMM()) {
+                c_.movdqu(c_.xword[c_.rsp + offset], Xmm(arg_regs[i].getIdx()));
+            } else {
+                c_.mov(c_.qword[c_.rsp + offset], Reg64(arg_regs[i].getIdx()));
+                c_.mov(c_.qword[c_.rsp + offset + 8], 0);
+            }
+        }
+        c_.mov(c_.rdi, abi::kState);
+        c_.lea(c_.rsi, c_.ptr[c_.rsp + abi::kCallArgsOffset]);
+        c_.mov(c_.rdx, inst.imm0);
+        c_.mov(c_.rcx, inst.imm1);
+        c_.mov(c_.r8d, static_cast<uint32_t>(inst.type));
+        c_.mov(c_.rax, reinterpret_cast<uint64_t>(ir::semantic_fn(inst.op)));
+        c_.call(c_.rax);
+        if (result.isXMM()) {
+            // Through a neighbour XMM, restored below if it was in use.
+            const Xmm res(result.getIdx()), high((result.getIdx() + 1) % 16);
+            c_.movq(res, c_.rax);
+            c_.movq(high, c_.rdx);
+            c_.punpcklqdq(res, high);
+        } else if (result.getIdx() != Operand::RAX) {
+            c_.mov(Reg64(result.getIdx()), c_.rax);
+        }
+        if (result_shadow) c_.movq(*result_shadow, c_.rax);
+        for (int r = 0; r < 16; ++r) {
+            if (gprs & (1u << r)) c_.mov(Reg64(r), saved_gpr(r));
+            if (xmms & (1u << r)) c_.movdqu(Xmm(r), saved_xmm(r));
+        }
+        c_.jmp(resume, CodeGenerator::T_NEAR);
+    });
+}
+
+void BlockEmitter::emit_out_of_line() {
+    for (const auto& emit : out_of_line_) emit();
+    if (constants_.empty()) return;
+    c_.align(16);
+    for (VecConstant& k : constants_) {
+        c_.L(k.label);
+        c_.dq(k.lo);
+        c_.dq(k.hi);
+    }
+}
+
+// MXCSR for the guest: FPCR.RMode as RC (Arm RN, RP, RM, RZ = 0, 1, 2, 3;
+// x86 RN, down, up, zero = 0, 1, 2, 3: RP and RM swap), every exception
+// masked, no flags; also kept in the frame for emit_fp.cpp's checked paths.
+// t and u are scratch.
+void load_guest_mxcsr(CodeGenerator& c, const Reg32& t, const Reg32& u) {
+    c.mov(t, abi::state_dword(offsetof(CpuState, fpcr)));
+    c.shr(t, 22);
+    c.and_(t, 3);
+    c.mov(u, t);  // swap the two bits when they differ
+    c.shr(u, 1);
+    c.xor_(u, t);
+    c.and_(u, 1);
+    c.imul(u, u, 3);
+    c.xor_(t, u);
+    c.shl(t, 13);
+    c.or_(t, 0x1F80);
+    c.mov(c.dword[c.rsp + abi::kGuestMxcsrOffset], t);
+    c.ldmxcsr(c.dword[c.rsp + abi::kGuestMxcsrOffset]);
 }
 
 BlockEmitter::Source BlockEmitter::source(ir::ValueId v, unsigned bits) {

@@ -1,12 +1,17 @@
 // Compiles one IR block into the code cache. The driver (block_emitter.cpp)
 // walks the instructions; the emitters are split by domain:
 // emit_integer.cpp (arithmetic, logic, shifts, flags), emit_memory.cpp (guest
-// state and guest memory), emit_vector.cpp (U128), emit_terminal.cpp (block
-// entry, exits, chaining, indirect lookup, return stack). Anything without an
-// inline emitter calls the opcode's reference function.
+// state and guest memory), emit_fp.cpp (scalar FP on SSE), emit_vector.cpp
+// (U128 lane arithmetic), emit_vector_permute.cpp (lanes, permutes, tables,
+// reductions), emit_crypto.cpp (AES, PMULL), emit_terminal.cpp (block entry,
+// exits, chaining, indirect lookup, return stack). Anything without an
+// inline emitter calls the opcode's reference function, and inline emitters
+// whose fast path cannot give the exact Arm result call it out of line.
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <initializer_list>
 #include <optional>
 #include <vector>
 #include <xbyak/xbyak.h>
@@ -37,9 +42,16 @@ struct HostFeatures {
     bool lzcnt = false;
     bool bmi1 = false;
     bool bmi2 = false;
+    bool ssse3 = false;
     bool sse41 = false;
+    bool fma = false;
+    bool aes = false;
+    bool pclmul = false;
     static HostFeatures detect();
 };
+
+// Loads MXCSR for the guest from state.fpcr (and keeps a copy in the frame).
+void load_guest_mxcsr(Xbyak::CodeGenerator& c, const Xbyak::Reg32& t, const Xbyak::Reg32& u);
 
 // What a block's code needs from the backend.
 struct EmitContext {
@@ -47,8 +59,11 @@ struct EmitContext {
     const void* indirect_miss;   // the same, after an indirect-table miss
     const abi::IndirectEntry* indirect_table;
     uint64_t* indirect_hits;     // counted when not null
+    uint64_t* soft_tlb_hits;     // the same
+    uint64_t* soft_tlb_misses;
     bool chaining;
-    bool inline_guest_memory;    // user mode's guest_base + (addr & guest_mask); else the reference calls
+    bool inline_guest_memory;    // user mode's guest_base + (addr & guest_mask)
+    bool soft_tlb;               // system mode's inline softmmu TLB lookup; neither: the reference calls
     HostFeatures features;
 };
 
@@ -85,6 +100,11 @@ private:
     bool only_user_is_next(ir::ValueId v) const;
     std::optional<Cond> fused_cond(ir::ValueId v);
     void emit_call(const ir::Inst& inst);
+    void fallback_out_of_line(const ir::Inst& inst, std::initializer_list<Xbyak::Reg> args, const Xbyak::Reg& result,
+                              Xbyak::Label& entry, Xbyak::Label& resume,
+                              std::optional<Xbyak::Xmm> result_shadow = std::nullopt);
+    Xbyak::Label& new_label() { return labels_.emplace_back(); }
+    void emit_out_of_line();
 
     // Shared helpers.
     const ir::Inst& arg(const ir::Inst& inst, unsigned i) const { return block_.insts[inst.args[i]]; }
@@ -138,19 +158,85 @@ private:
     void emit_store(const ir::Inst& inst);
     Xbyak::Reg64 host_address(ir::ValueId addr);
     void record_access(const uint8_t* begin, uint64_t guest_pc);
+    void count(uint64_t* counter, const Xbyak::Reg64& scratch);  // flags change
+    void emit_soft_tlb_load(const ir::Inst& inst);
+    void emit_soft_tlb_store(const ir::Inst& inst);
+    void soft_tlb_lookup(const Xbyak::Reg64& addr, unsigned bytes, size_t tag_offset, const Xbyak::Reg64& addend,
+                         const Xbyak::Reg64& scratch, Xbyak::Label& miss);
+
+    // emit_fp.cpp; false = no inline form (the caller falls back).
+    bool emit_fp(const ir::Inst& inst);
+    // An FP operand: its GPR, and its XMM shadow if it has one.
+    struct FpOperand {
+        Xbyak::Reg64 gpr;
+        std::optional<Xbyak::Xmm> shadow;
+    };
+    FpOperand fp_operand(ir::ValueId v);
+    void load_fp(const Xbyak::Xmm& x, const FpOperand& o, unsigned bits);
+    Xbyak::Xmm fp_source(const FpOperand& o, const Xbyak::Xmm& scratch, unsigned bits);
+    void fp_to_xmm(const Xbyak::Xmm& x, const Xbyak::Reg64& r, unsigned bits);
+    void fp_from_xmm(const Xbyak::Reg64& r, const Xbyak::Xmm& x, unsigned bits);
+    void fp_exponent(const Xbyak::Reg64& t, const Xbyak::Reg64& value, unsigned bits);
+    void screen_result(const Xbyak::Reg64& value, const Xbyak::Reg64& t, unsigned bits, bool low_too, Xbyak::Label& out);
+    void fp_with_fallbacks(const ir::Inst& inst, std::initializer_list<Xbyak::Reg> args, const Xbyak::Reg64& res,
+                           const Xbyak::Xmm& x, const Xbyak::Reg64& t, unsigned result_bits, bool needs_ixc,
+                           bool underflows, const std::function<void(Xbyak::Label& checked)>& screen,
+                           const std::function<void()>& compute, bool nan_to_reference = false);
+    void merge_inexact();
+    void emit_fp_arith(const ir::Inst& inst);
+    void emit_fp_mul_add(const ir::Inst& inst);
+    void emit_fp_max_min(const ir::Inst& inst);
+    void emit_fp_compare(const ir::Inst& inst);
+    void emit_fp_round_int(const ir::Inst& inst, uint8_t mode, bool exact);
+    void emit_fp_convert(const ir::Inst& inst);
+    bool emit_fp_to_int(const ir::Inst& inst);
+    bool emit_int_to_fp(const ir::Inst& inst);
 
     // emit_vector.cpp; false = no inline form (the caller falls back).
+    // An SSE instruction dst = dst op src (xbyak declares some on Mmx, some on Xmm).
+    using LaneInsn = void (*)(Xbyak::CodeGenerator&, const Xbyak::Xmm&, const Xbyak::Operand&);
+    template <auto Insn>
+    static void sse(Xbyak::CodeGenerator& c, const Xbyak::Xmm& dst, const Xbyak::Operand& src) {
+        (c.*Insn)(dst, src);
+    }
     bool emit_vector(const ir::Inst& inst);
+    std::optional<LaneInsn> lane_insn(ir::Opcode op, unsigned esize) const;
+    Xbyak::Address vec_constant(uint64_t lo, uint64_t hi);
+    Xbyak::Address splat_constant(uint64_t value, unsigned esize);
     void emit_vec_logic(const ir::Inst& inst);
     void emit_vec_not_variant(const ir::Inst& inst);
+    void emit_vec_bsl(const ir::Inst& inst);
     bool emit_vec_lanes(const ir::Inst& inst);
+    bool emit_vec_mul8(const ir::Inst& inst);
+    bool emit_vec_compare(const ir::Inst& inst);
     void emit_vec_from_u64(const ir::Inst& inst);
     void emit_vec_from_u64x2(const ir::Inst& inst);
     void emit_vec_half(const ir::Inst& inst, bool high);
     bool emit_vec_shift_imm(const ir::Inst& inst);
     void emit_vec_neg(const ir::Inst& inst);
+    bool emit_vec_abs(const ir::Inst& inst);
     void emit_vec_dup(const ir::Inst& inst);
+    bool emit_vec_sat_add(const ir::Inst& inst);
     void all_ones(const Xbyak::Xmm& x);
+
+    // emit_vector_permute.cpp
+    bool emit_vector_permute(const ir::Inst& inst);
+    void emit_vec_get_lane(const ir::Inst& inst);
+    bool emit_vec_set_lane(const ir::Inst& inst);
+    void emit_vec_zip(const ir::Inst& inst);
+    void permute_bytes(const Xbyak::Xmm& res, const Xbyak::Xmm& a, const Xbyak::Xmm& b, const uint8_t (&from)[16]);
+    void emit_vec_permute_lanes(const ir::Inst& inst);
+    void emit_vec_ext(const ir::Inst& inst);
+    void emit_vec_rev(const ir::Inst& inst);
+    void emit_vec_table_lookup(const ir::Inst& inst);
+    bool emit_vec_extend_low(const ir::Inst& inst);
+    void emit_vec_cnt(const ir::Inst& inst);
+    bool emit_vec_reduce(const ir::Inst& inst);
+    bool emit_vec_pairwise(const ir::Inst& inst);
+    bool emit_vec_shr_narrow(const ir::Inst& inst);
+
+    // emit_crypto.cpp
+    bool emit_crypto(const ir::Inst& inst);
 
     // emit_terminal.cpp
     bool may_loop() const;
@@ -179,6 +265,13 @@ private:
     std::vector<LinkSite> sites_;
     std::vector<AccessRecord> accesses_;
     std::optional<FusedFlags> fused_;
+    std::deque<Xbyak::Label> labels_;
+    struct VecConstant {
+        uint64_t lo, hi;
+        Xbyak::Label label;
+    };
+    std::deque<VecConstant> constants_;
+    std::vector<std::function<void()>> out_of_line_;
 };
 
 }  // namespace ferry::x64

@@ -53,6 +53,7 @@ void BlockTable::add(const BlockKey& key, uint64_t end_pc, const void* entry, st
         sites_by_target_[site.target].push_back(index);
     }
     blocks_[key] = std::move(info);
+    by_pc_.emplace(key.pc, key.flags);
     accesses_.insert(accesses_.end(), accesses.begin(), accesses.end());
 
     if (!chaining_) return;
@@ -88,19 +89,30 @@ void BlockTable::forget(const BlockKey& key) {
     abi::IndirectEntry& slot = indirect_[abi::indirect_index(key.pc)];
     if (slot.pc == key.pc && slot.flags == key.flags) slot = kEmptyEntry;
     blocks_.erase(it);
+    by_pc_.erase({key.pc, key.flags});
 }
 
 void BlockTable::invalidate(uint64_t lo, uint64_t hi) {
+    // Blocks never cross a page, so only those starting within a page before lo can overlap.
     std::vector<BlockKey> doomed;
-    for (const auto& [key, info] : blocks_) {
-        const uint64_t end = std::max(info.end_pc, key.pc + 1);
-        if (key.pc < hi && end > lo) doomed.push_back(key);
+    for (auto it = by_pc_.lower_bound({lo > 0x1000 ? lo - 0x1000 : 0, 0}); it != by_pc_.end() && it->first < hi; ++it) {
+        const BlockKey key{it->first, it->second};
+        const uint64_t end = std::max(blocks_.at(key).end_pc, key.pc + 1);
+        if (end > lo) doomed.push_back(key);
     }
     for (const BlockKey& key : doomed) forget(key);
 }
 
+void BlockTable::invalidate_if(const std::function<bool(const BlockKey&)>& doomed) {
+    std::vector<BlockKey> keys;
+    for (const auto& [key, info] : blocks_)
+        if (doomed(key)) keys.push_back(key);
+    for (const BlockKey& key : keys) forget(key);
+}
+
 void BlockTable::clear() {
     blocks_.clear();
+    by_pc_.clear();
     sites_.clear();
     free_sites_.clear();
     sites_by_target_.clear();

@@ -3,8 +3,11 @@
 // indirect-branch table, and the host pc ranges of guest memory accesses.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <set>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "backend/x64/jit_abi.h"
@@ -51,6 +54,8 @@ public:
              std::vector<AccessRecord> accesses);
     // Forgets the blocks overlapping guest [lo, hi) and unlinks the jumps into them.
     void invalidate(uint64_t lo, uint64_t hi);
+    // The same for the blocks whose key `doomed` picks.
+    void invalidate_if(const std::function<bool(const BlockKey&)>& doomed);
     void clear();
 
     bool guest_pc_for_host_pc(uintptr_t host_pc, uint64_t& guest_pc) const;
@@ -70,6 +75,7 @@ private:
 
     bool chaining_;
     std::unordered_map<BlockKey, BlockInfo, BlockKeyHash> blocks_;
+    std::set<std::pair<uint64_t, uint64_t>> by_pc_;  // the keys of blocks_ as (pc, flags), for range invalidation
     std::vector<LinkSite> sites_;
     std::vector<size_t> free_sites_;
     std::unordered_map<BlockKey, std::vector<size_t>, BlockKeyHash> sites_by_target_;

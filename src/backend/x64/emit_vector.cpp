@@ -1,13 +1,29 @@
-// 128-bit vector operations with a direct SSE form. The rest (saturating,
-// pairwise, permutes, FP, ...) call their reference functions.
+// 128-bit vector lane arithmetic on SSE: logic, add/sub/mul, compares,
+// min/max, abs/neg, shifts by immediate, saturating add/sub (with FPSR.QC),
+// bit select. Lane moves, permutes, tables and reductions are in
+// emit_vector_permute.cpp. What has no short SSE form (64-bit multiplies,
+// widening/narrowing saturation, ...) calls its reference function.
 #include <algorithm>
 
 #include "backend/x64/block_emitter.h"
+#include "backend/x64/jit_abi.h"
+#include "ir/semantics.h"
+#include "ir/vec_flags.h"
 
 namespace ferry::x64 {
 
 using namespace Xbyak;
 using ir::Opcode;
+
+namespace {
+constexpr uint32_t kFpsrQC = 1u << 27;
+
+uint64_t replicate(uint64_t value, unsigned esize) {
+    uint64_t r = 0;
+    for (unsigned i = 0; i < 64; i += esize) r |= value << i;
+    return r;
+}
+}  // namespace
 
 bool BlockEmitter::emit_vector(const ir::Inst& inst) {
     switch (inst.op) {
@@ -17,10 +33,20 @@ bool BlockEmitter::emit_vector(const ir::Inst& inst) {
     case Opcode::VecAndNot:
     case Opcode::VecOrNot:
     case Opcode::VecNot: emit_vec_not_variant(inst); return true;
+    case Opcode::VecBsl: emit_vec_bsl(inst); return true;
     case Opcode::VecAdd:
     case Opcode::VecSub:
+    case Opcode::VecMul:
     case Opcode::VecCmpEq:
-    case Opcode::VecCmpGtS: return emit_vec_lanes(inst);
+    case Opcode::VecCmpGtS:
+    case Opcode::VecMaxU:
+    case Opcode::VecMinU:
+    case Opcode::VecMaxS:
+    case Opcode::VecMinS: return emit_vec_lanes(inst);
+    case Opcode::VecCmpGeS:
+    case Opcode::VecCmpGtU:
+    case Opcode::VecCmpGeU:
+    case Opcode::VecCmpTst: return emit_vec_compare(inst);
     case Opcode::VecFromU64: emit_vec_from_u64(inst); return true;
     case Opcode::VecFromU64x2: emit_vec_from_u64x2(inst); return true;
     case Opcode::VecLow64: emit_vec_half(inst, false); return true;
@@ -29,12 +55,28 @@ bool BlockEmitter::emit_vector(const ir::Inst& inst) {
     case Opcode::VecLsrImm:
     case Opcode::VecAsrImm: return emit_vec_shift_imm(inst);
     case Opcode::VecNeg: emit_vec_neg(inst); return true;
+    case Opcode::VecAbs: return emit_vec_abs(inst);
     case Opcode::VecDup: emit_vec_dup(inst); return true;
-    default: return false;
+    case Opcode::VecSatAdd: return emit_vec_sat_add(inst);
+    default: return emit_vector_permute(inst);
     }
 }
 
 void BlockEmitter::all_ones(const Xmm& x) { c_.pcmpeqd(x, x); }
+
+// A 128-bit constant, placed after the block's code.
+Address BlockEmitter::vec_constant(uint64_t lo, uint64_t hi) {
+    for (const VecConstant& k : constants_)
+        if (k.lo == lo && k.hi == hi) return c_.xword[c_.rip + k.label];
+    VecConstant& k = constants_.emplace_back();
+    k.lo = lo;
+    k.hi = hi;
+    return c_.xword[c_.rip + k.label];
+}
+Address BlockEmitter::splat_constant(uint64_t value, unsigned esize) {
+    const uint64_t r = replicate(value & ir::width_mask(esize), esize);
+    return vec_constant(r, r);
+}
 
 void BlockEmitter::emit_vec_logic(const ir::Inst& inst) {
     ir::ValueId a = inst.args[0], b = inst.args[1];
@@ -69,51 +111,121 @@ void BlockEmitter::emit_vec_not_variant(const ir::Inst& inst) {
     c_.por(res, a);
 }
 
+// (m & a) | (~m & b) = ((a ^ b) & m) ^ b.
+void BlockEmitter::emit_vec_bsl(const ir::Inst& inst) {
+    const Xmm m = ra_.use_xmm(inst.args[0]), b = ra_.use_xmm(inst.args[2]);
+    const Xmm res = ra_.def_xmm_copy(inst.args[1]);
+    c_.pxor(res, b);
+    c_.pand(res, m);
+    c_.pxor(res, b);
+}
+
+// The SSE instruction for dst = dst op src over esize lanes, if this host has one.
+std::optional<BlockEmitter::LaneInsn> BlockEmitter::lane_insn(Opcode op, unsigned esize) const {
+    using G = CodeGenerator;
+    const bool sse41 = ctx_.features.sse41;
+    const int size = esize == 8 ? 0 : esize == 16 ? 1 : esize == 32 ? 2 : 3;
+    const auto pick = [size](LaneInsn b, LaneInsn h, LaneInsn s, LaneInsn d) -> std::optional<LaneInsn> {
+        const LaneInsn forms[] = {b, h, s, d};
+        if (!forms[size]) return std::nullopt;
+        return forms[size];
+    };
+    const LaneInsn only41 = nullptr;
+    switch (op) {
+    case Opcode::VecAdd: return pick(&sse<&G::paddb>, &sse<&G::paddw>, &sse<&G::paddd>, &sse<&G::paddq>);
+    case Opcode::VecSub: return pick(&sse<&G::psubb>, &sse<&G::psubw>, &sse<&G::psubd>, &sse<&G::psubq>);
+    case Opcode::VecMul: return pick(nullptr, &sse<&G::pmullw>, sse41 ? &sse<&G::pmulld> : only41, nullptr);
+    case Opcode::VecCmpEq: return pick(&sse<&G::pcmpeqb>, &sse<&G::pcmpeqw>, &sse<&G::pcmpeqd>, sse41 ? &sse<&G::pcmpeqq> : only41);
+    case Opcode::VecCmpGtS: return pick(&sse<&G::pcmpgtb>, &sse<&G::pcmpgtw>, &sse<&G::pcmpgtd>, nullptr);  // pcmpgtq is SSE4.2
+    case Opcode::VecMaxU: return pick(&sse<&G::pmaxub>, sse41 ? &sse<&G::pmaxuw> : only41, sse41 ? &sse<&G::pmaxud> : only41, nullptr);
+    case Opcode::VecMinU: return pick(&sse<&G::pminub>, sse41 ? &sse<&G::pminuw> : only41, sse41 ? &sse<&G::pminud> : only41, nullptr);
+    case Opcode::VecMaxS: return pick(sse41 ? &sse<&G::pmaxsb> : only41, &sse<&G::pmaxsw>, sse41 ? &sse<&G::pmaxsd> : only41, nullptr);
+    case Opcode::VecMinS: return pick(sse41 ? &sse<&G::pminsb> : only41, &sse<&G::pminsw>, sse41 ? &sse<&G::pminsd> : only41, nullptr);
+    default: return std::nullopt;
+    }
+}
+
 // Lane-wise operations: imm0 is the element size.
 bool BlockEmitter::emit_vec_lanes(const ir::Inst& inst) {
-    using Emit = void (*)(CodeGenerator&, const Xmm&, const Xmm&);
-    struct Forms { Emit b, h, s, d; };
-    static constexpr Forms kAdd{
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.paddb(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.paddw(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.paddd(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.paddq(x, y); }};
-    static constexpr Forms kSub{
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.psubb(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.psubw(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.psubd(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.psubq(x, y); }};
-    static constexpr Forms kCmpEq{
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.pcmpeqb(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.pcmpeqw(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.pcmpeqd(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.pcmpeqq(x, y); }};
-    static constexpr Forms kCmpGtS{
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.pcmpgtb(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.pcmpgtw(x, y); },
-        [](CodeGenerator& c, const Xmm& x, const Xmm& y) { c.pcmpgtd(x, y); },
-        nullptr};  // pcmpgtq is SSE4.2
-    const Forms& forms = inst.op == Opcode::VecAdd ? kAdd
-                       : inst.op == Opcode::VecSub ? kSub
-                       : inst.op == Opcode::VecCmpEq ? kCmpEq : kCmpGtS;
-    Emit emit = nullptr;
-    switch (inst.imm0) {
-    case 8: emit = forms.b; break;
-    case 16: emit = forms.h; break;
-    case 32: emit = forms.s; break;
-    case 64: emit = inst.op == Opcode::VecCmpEq && !ctx_.features.sse41 ? nullptr : forms.d; break;
-    default: break;
-    }
-    if (!emit) return false;
+    const unsigned esize = static_cast<unsigned>(inst.imm0);
+    if (inst.op == Opcode::VecMul && esize == 8) return emit_vec_mul8(inst);
+    const auto insn = lane_insn(inst.op, esize);
+    if (!insn) return false;
     const Xmm b = ra_.use_xmm(inst.args[1]);
     const Xmm res = ra_.def_xmm_copy(inst.args[0]);
-    emit(c_, res, b);
+    (*insn)(c_, res, b);
     return true;
 }
 
+// Bytes have no multiply: the even bytes' products from one pmullw, the odd
+// bytes' from another on the words shifted down.
+bool BlockEmitter::emit_vec_mul8(const ir::Inst& inst) {
+    const Xmm a = ra_.use_xmm(inst.args[0]), b = ra_.use_xmm(inst.args[1]);
+    const Xmm odd_a = ra_.scratch_xmm(), odd_b = ra_.scratch_xmm();
+    const Xmm res = ra_.def_xmm();
+    c_.movdqa(res, a);
+    c_.pmullw(res, b);
+    c_.pand(res, splat_constant(0x00ff, 16));
+    c_.movdqa(odd_a, a);
+    c_.psrlw(odd_a, 8);
+    c_.movdqa(odd_b, b);
+    c_.psrlw(odd_b, 8);
+    c_.pmullw(odd_a, odd_b);
+    c_.psllw(odd_a, 8);
+    c_.por(res, odd_a);
+    return true;
+}
+
+// GE signed = NOT(b > a); unsigned compares on biased (sign-flipped) lanes;
+// TST = NOT((a & b) == 0).
+bool BlockEmitter::emit_vec_compare(const ir::Inst& inst) {
+    const unsigned esize = static_cast<unsigned>(inst.imm0);
+    if (esize == 64 && inst.op != Opcode::VecCmpTst) return false;
+    if (esize == 64 && !ctx_.features.sse41) return false;
+    const auto gt = *lane_insn(Opcode::VecCmpGtS, esize == 64 ? 32 : esize);
+    const auto eq = *lane_insn(Opcode::VecCmpEq, esize);
+    const Xmm a = ra_.use_xmm(inst.args[0]), b = ra_.use_xmm(inst.args[1]);
+    const Xmm t = ra_.scratch_xmm();
+    const Xmm res = ra_.def_xmm();
+    switch (inst.op) {
+    case Opcode::VecCmpGeS:  // ~(b > a)
+        c_.movdqa(res, b);
+        gt(c_, res, a);
+        c_.pxor(res, splat_constant(~uint64_t{0}, esize));
+        break;
+    case Opcode::VecCmpGtU:  // (a ^ bias) > (b ^ bias)
+        c_.movdqa(res, a);
+        c_.pxor(res, splat_constant(uint64_t{1} << (esize - 1), esize));
+        c_.movdqa(t, b);
+        c_.pxor(t, splat_constant(uint64_t{1} << (esize - 1), esize));
+        gt(c_, res, t);
+        break;
+    case Opcode::VecCmpGeU:  // ~((b ^ bias) > (a ^ bias))
+        c_.movdqa(res, b);
+        c_.pxor(res, splat_constant(uint64_t{1} << (esize - 1), esize));
+        c_.movdqa(t, a);
+        c_.pxor(t, splat_constant(uint64_t{1} << (esize - 1), esize));
+        gt(c_, res, t);
+        c_.pxor(res, splat_constant(~uint64_t{0}, esize));
+        break;
+    default:  // VecCmpTst
+        c_.movdqa(res, a);
+        c_.pand(res, b);
+        c_.pxor(t, t);
+        eq(c_, res, t);
+        c_.pxor(res, splat_constant(~uint64_t{0}, esize));
+        break;
+    }
+    return true;
+}
+
+// From an FP result's XMM shadow when it has one (movq clears the upper half).
 void BlockEmitter::emit_vec_from_u64(const ir::Inst& inst) {
     const Reg64 v = ra_.use_gpr(inst.args[0]);
-    c_.movq(ra_.def_xmm(), v);
+    const std::optional<Xmm> shadow = ra_.fp_shadow(inst.args[0]);
+    const Xmm res = ra_.def_xmm();
+    if (shadow) c_.movq(res, *shadow);
+    else c_.movq(res, v);
 }
 
 void BlockEmitter::emit_vec_from_u64x2(const ir::Inst& inst) {
@@ -127,10 +239,17 @@ void BlockEmitter::emit_vec_from_u64x2(const ir::Inst& inst) {
 
 void BlockEmitter::emit_vec_half(const ir::Inst& inst, bool high) {
     const Xmm v = ra_.use_xmm(inst.args[0]);
-    const Reg64 res = ra_.def_gpr();
     if (!high) {
+        // The low half is often an FP operand: it keeps an XMM shadow too.
+        const Xmm shadow = ra_.scratch_xmm();
+        const Reg64 res = ra_.def_gpr();
         c_.movq(res, v);
-    } else if (ctx_.features.sse41) {
+        c_.movq(shadow, v);
+        ra_.keep_fp_shadow(shadow);
+        return;
+    }
+    const Reg64 res = ra_.def_gpr();
+    if (ctx_.features.sse41) {
         c_.pextrq(res, v, 1);
     } else {
         const Xmm t = ra_.scratch_xmm();
@@ -139,28 +258,55 @@ void BlockEmitter::emit_vec_half(const ir::Inst& inst, bool high) {
     }
 }
 
-// Shifts by an immediate 0..esize: SSE gives 0 (logical) or the sign (arithmetic)
-// for counts of esize and more, as Arm does. There are no byte shifts.
+// Shifts by an immediate 0..esize: SSE gives 0 (logical) or the sign
+// (arithmetic) for counts of esize and more, as Arm does. Bytes shift as
+// words with the bits that cross into the neighbour masked off; arithmetic
+// shifts without an SSE form are logical ones with the sign extended by
+// ((x >> n) ^ m) - m, m = the shifted sign bit.
 bool BlockEmitter::emit_vec_shift_imm(const ir::Inst& inst) {
     const unsigned esize = static_cast<unsigned>(inst.imm0);
     const bool is_asr = inst.op == Opcode::VecAsrImm;
-    if (esize == 8 || (is_asr && esize == 64)) return false;
+    const auto n = static_cast<uint8_t>(std::min<uint64_t>(inst.imm1, is_asr ? esize - 1 : esize));
     const Xmm res = ra_.def_xmm_copy(inst.args[0]);
-    const auto n = static_cast<uint8_t>(std::min<uint64_t>(inst.imm1, esize));
+    const auto logical_right = [&] {
+        switch (esize) {
+        case 8:
+            if (n >= 8) return c_.pxor(res, res);
+            c_.psrlw(res, n);
+            return c_.pand(res, splat_constant(0xff >> n, 8));
+        case 16: return c_.psrlw(res, n);
+        case 32: return c_.psrld(res, n);
+        default: return c_.psrlq(res, n);
+        }
+    };
     switch (inst.op) {
     case Opcode::VecShlImm:
-        if (esize == 16) c_.psllw(res, n);
-        else if (esize == 32) c_.pslld(res, n);
-        else c_.psllq(res, n);
+        switch (esize) {
+        case 8:
+            if (n >= 8) {
+                c_.pxor(res, res);
+            } else {
+                c_.psllw(res, n);
+                c_.pand(res, splat_constant(0xff << n, 8));
+            }
+            break;
+        case 16: c_.psllw(res, n); break;
+        case 32: c_.pslld(res, n); break;
+        default: c_.psllq(res, n); break;
+        }
         break;
-    case Opcode::VecLsrImm:
-        if (esize == 16) c_.psrlw(res, n);
-        else if (esize == 32) c_.psrld(res, n);
-        else c_.psrlq(res, n);
-        break;
+    case Opcode::VecLsrImm: logical_right(); break;
     default:
-        if (esize == 16) c_.psraw(res, n);
-        else c_.psrad(res, n);
+        if (esize == 16) {
+            c_.psraw(res, n);
+        } else if (esize == 32) {
+            c_.psrad(res, n);
+        } else {
+            logical_right();
+            const Address m = splat_constant((uint64_t{1} << (esize - 1)) >> n, esize);
+            c_.pxor(res, m);
+            esize == 8 ? c_.psubb(res, m) : c_.psubq(res, m);
+        }
         break;
     }
     return true;
@@ -171,12 +317,17 @@ void BlockEmitter::emit_vec_neg(const ir::Inst& inst) {
     const Xmm a = ra_.use_xmm(inst.args[0]);
     const Xmm res = ra_.def_xmm();
     c_.pxor(res, res);
-    switch (inst.imm0) {
-    case 8: c_.psubb(res, a); break;
-    case 16: c_.psubw(res, a); break;
-    case 32: c_.psubd(res, a); break;
-    default: c_.psubq(res, a); break;
-    }
+    (*lane_insn(Opcode::VecSub, static_cast<unsigned>(inst.imm0)))(c_, res, a);
+}
+
+// ABS keeps the most negative value, as pabs* does.
+bool BlockEmitter::emit_vec_abs(const ir::Inst& inst) {
+    const unsigned esize = static_cast<unsigned>(inst.imm0);
+    if (esize == 64 || !ctx_.features.ssse3) return false;
+    const Xmm a = ra_.use_xmm(inst.args[0]);
+    const Xmm res = ra_.def_xmm();
+    esize == 8 ? c_.pabsb(res, a) : esize == 16 ? c_.pabsw(res, a) : c_.pabsd(res, a);
+    return true;
 }
 
 void BlockEmitter::emit_vec_dup(const ir::Inst& inst) {
@@ -203,6 +354,34 @@ void BlockEmitter::emit_vec_dup(const ir::Inst& inst) {
         c_.punpcklqdq(res, res);
         break;
     }
+}
+
+// [SU]QADD/[SU]QSUB on bytes and halfwords: SSE's saturating forms. FPSR.QC
+// is set when a lane saturated, i.e. differs from the wrapping result.
+bool BlockEmitter::emit_vec_sat_add(const ir::Inst& inst) {
+    using G = CodeGenerator;
+    const unsigned esize = static_cast<unsigned>(inst.imm0);
+    const bool is_unsigned = inst.imm1 & ir::vec::kUnsigned, subtract = inst.imm1 & ir::vec::kSubtract;
+    if ((inst.imm1 & ir::vec::kMixed) || !(esize == 8 || esize == 16) || !ctx_.features.sse41) return false;
+    static constexpr LaneInsn kSaturating[2][2][2] = {  // [subtract][unsigned][halfword]
+        {{&sse<&G::paddsb>, &sse<&G::paddsw>}, {&sse<&G::paddusb>, &sse<&G::paddusw>}},
+        {{&sse<&G::psubsb>, &sse<&G::psubsw>}, {&sse<&G::psubusb>, &sse<&G::psubusw>}}};
+    const LaneInsn saturating = kSaturating[subtract][is_unsigned][esize == 16];
+    const LaneInsn wrapping = *lane_insn(subtract ? Opcode::VecSub : Opcode::VecAdd, esize);
+    const Xmm a = ra_.use_xmm(inst.args[0]), b = ra_.use_xmm(inst.args[1]);
+    const Xmm wrapped = ra_.scratch_xmm();
+    const Xmm res = ra_.def_xmm();
+    c_.movdqa(res, a);
+    saturating(c_, res, b);
+    c_.movdqa(wrapped, a);
+    wrapping(c_, wrapped, b);
+    c_.pxor(wrapped, res);
+    Label exact;
+    c_.ptest(wrapped, wrapped);
+    c_.jz(exact);
+    c_.or_(c_.dword[abi::kState + offsetof(CpuState, fpsr)], kFpsrQC);
+    c_.L(exact);
+    return true;
 }
 
 }  // namespace ferry::x64

@@ -22,6 +22,8 @@ inline const Xbyak::Reg64 kGuestMask{Xbyak::Operand::R13};  // user-mode guest_m
 // Frame layout, offsets from rsp.
 constexpr int kCallArgsOffset = 0;   // 3 x Vec128: arguments of a reference-function call
 constexpr int kRsbTopOffset = 48;    // byte offset of the top return-stack entry
+constexpr int kGuestMxcsrOffset = 56;    // MXCSR for the guest: FPCR.RMode as RC, flags clear
+constexpr int kMxcsrScratchOffset = 60;  // stmxcsr's target after an inline FP op
 constexpr int kRsbEntries = 16;      // power of two
 constexpr int kRsbEntryBytes = 16;   // {guest pc, host code}
 constexpr int kRsbOffset = 64;
@@ -29,7 +31,12 @@ constexpr int kRsbIndexMask = (kRsbEntries - 1) * kRsbEntryBytes;
 constexpr int kSpillOffset = kRsbOffset + kRsbEntries * kRsbEntryBytes;
 constexpr int kSpillSlotBytes = 16;
 constexpr int kSpillSlots = 1024;
-constexpr int kFrameBytes = kSpillOffset + kSpillSlots * kSpillSlotBytes + 8;
+// The out-of-line reference calls of inline emitters save the registers they
+// must keep here: GPRs by number, then XMMs by number.
+constexpr int kFallbackSaveOffset = kSpillOffset + kSpillSlots * kSpillSlotBytes;
+constexpr int kFallbackSaveXmmOffset = kFallbackSaveOffset + 16 * 8;
+constexpr int kHostMxcsrOffset = kFallbackSaveXmmOffset + 16 * 16;  // run()'s caller's MXCSR
+constexpr int kFrameBytes = kHostMxcsrOffset + 8;
 static_assert((kFrameBytes + 7 * 8) % 16 == 0, "rsp must be 16-byte aligned inside blocks");
 
 // Indirect-branch table: direct-mapped on the guest pc, keyed also by the

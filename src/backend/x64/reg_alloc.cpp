@@ -14,9 +14,6 @@ namespace {
 // Callee-saved registers first: values there survive host calls.
 constexpr int kGprOrder[] = {Operand::RBX, Operand::RBP, Operand::R12, Operand::RSI, Operand::RDI, Operand::R8,
                              Operand::R9,  Operand::R10, Operand::R11, Operand::RDX, Operand::RCX, Operand::RAX};
-constexpr uint32_t kCallerSavedGprs = (1u << Operand::RAX) | (1u << Operand::RCX) | (1u << Operand::RDX) |
-                                      (1u << Operand::RSI) | (1u << Operand::RDI) | (1u << Operand::R8) |
-                                      (1u << Operand::R9) | (1u << Operand::R10) | (1u << Operand::R11);
 constexpr int kXmmCount = 16;
 }  // namespace
 
@@ -143,14 +140,39 @@ int RegAlloc::alloc_gpr() {
     return victim;
 }
 
+bool RegAlloc::holds_shadow(int xmm) const { return xmm_owner_[xmm] != kFree && !is_xmm_value(xmm_owner_[xmm]); }
+
+void RegAlloc::drop_shadow(int xmm) {
+    values_[xmm_owner_[xmm]].xmm = -1;
+    xmm_owner_[xmm] = kFree;
+}
+
+std::optional<Xmm> RegAlloc::fp_shadow(ValueId v) {
+    const int x = values_[v].xmm;
+    if (x < 0 || is_xmm_value(v)) return std::nullopt;
+    xmm_locked_ |= 1u << x;
+    return Xmm(x);
+}
+
+void RegAlloc::keep_fp_shadow(Xmm x) {
+    xmm_owner_[x.getIdx()] = cur_;
+    values_[cur_].xmm = static_cast<int8_t>(x.getIdx());
+}
+
 int RegAlloc::alloc_xmm() {
     int victim = -1;
+    for (int pass = 0; pass < 2; ++pass) {  // a free register, else one holding a shadow
+        for (int r = 0; r < kXmmCount; ++r) {
+            if (xmm_locked_ & (1u << r)) continue;
+            if (pass == 1 && holds_shadow(r)) drop_shadow(r);
+            if (xmm_owner_[r] == kFree) {
+                xmm_locked_ |= 1u << r;
+                return r;
+            }
+        }
+    }
     for (int r = 0; r < kXmmCount; ++r) {
         if (xmm_locked_ & (1u << r)) continue;
-        if (xmm_owner_[r] == kFree) {
-            xmm_locked_ |= 1u << r;
-            return r;
-        }
         if (victim < 0 || values_[xmm_owner_[r]].last_use > values_[xmm_owner_[victim]].last_use) victim = r;
     }
     if (victim < 0) {
@@ -253,6 +275,20 @@ Xmm RegAlloc::def_xmm_copy(ValueId v) {
 void RegAlloc::def_fixed(Reg64 r) { bind_gpr(cur_, r.getIdx()); }
 void RegAlloc::def_fixed(Xmm x) { bind_xmm(cur_, x.getIdx()); }
 
+uint32_t RegAlloc::busy_gprs() const {
+    uint32_t mask = gpr_locked_;
+    for (int r = 0; r < 16; ++r)
+        if (gpr_owner_[r] != kFree) mask |= 1u << r;
+    return mask;
+}
+
+uint32_t RegAlloc::busy_xmms() const {
+    uint32_t mask = xmm_locked_;
+    for (int r = 0; r < kXmmCount; ++r)
+        if (xmm_owner_[r] != kFree) mask |= 1u << r;
+    return mask;
+}
+
 Reg64 RegAlloc::scratch_gpr() { return Reg64(alloc_gpr()); }
 Xmm RegAlloc::scratch_xmm() { return Xmm(alloc_xmm()); }
 
@@ -280,7 +316,8 @@ void RegAlloc::spill_caller_saved() {
     }
     for (int r = 0; r < kXmmCount; ++r) {
         const ValueId v = xmm_owner_[r];
-        if (v != kFree && !dies_here(v)) spill(v);
+        if (holds_shadow(r)) drop_shadow(r);
+        else if (v != kFree && !dies_here(v)) spill(v);
     }
 }
 

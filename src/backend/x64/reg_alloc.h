@@ -52,6 +52,23 @@ public:
     void def_fixed(Xbyak::Reg64 r);
     void def_fixed(Xbyak::Xmm x);
 
+    // FP values live in GPRs; an FP result may also keep its bits in an XMM
+    // (its shadow) so that the next FP op reads it without a GPR-to-XMM move.
+    // A shadow is dropped whenever its XMM is wanted. fp_shadow() locks it
+    // for this instruction; keep_fp_shadow(x): this instruction's result is
+    // also in x, one of its scratch XMMs.
+    std::optional<Xbyak::Xmm> fp_shadow(ir::ValueId v);
+    void keep_fp_shadow(Xbyak::Xmm x);
+
+    // Registers holding a value or handed out during this instruction (bit = index).
+    uint32_t busy_gprs() const;
+    uint32_t busy_xmms() const;
+    static constexpr uint32_t kCallerSavedGprs = (1u << Xbyak::Operand::RAX) | (1u << Xbyak::Operand::RCX) |
+                                                 (1u << Xbyak::Operand::RDX) | (1u << Xbyak::Operand::RSI) |
+                                                 (1u << Xbyak::Operand::RDI) | (1u << Xbyak::Operand::R8) |
+                                                 (1u << Xbyak::Operand::R9) | (1u << Xbyak::Operand::R10) |
+                                                 (1u << Xbyak::Operand::R11);
+
     Xbyak::Reg64 scratch_gpr();
     Xbyak::Xmm scratch_xmm();
     // Takes r for this instruction (the value in it moves or is spilled).
@@ -75,6 +92,8 @@ private:
     static constexpr ir::ValueId kFree = ir::kNoValue;
 
     bool is_xmm_value(ir::ValueId v) const;
+    bool holds_shadow(int xmm) const;
+    void drop_shadow(int xmm);
     std::array<ir::ValueId, 3> operands() const;
     unsigned operand_count(ir::ValueId v) const;
     bool take_over_gpr(ir::ValueId v);

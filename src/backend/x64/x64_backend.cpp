@@ -30,16 +30,20 @@ struct Backend::Impl {
 Backend::Impl::Impl(const BackendOptions& opts) : options(opts), cache(opts.code_cache_bytes), table(opts.chaining) {
     context.indirect_table = table.indirect_table();
     context.indirect_hits = options.count_indirect_hits ? &stats.indirect_hits : nullptr;
+    context.soft_tlb_hits = options.count_indirect_hits ? &stats.soft_tlb_hits : nullptr;
+    context.soft_tlb_misses = options.count_indirect_hits ? &stats.soft_tlb_misses : nullptr;
     context.chaining = options.chaining;
     context.inline_guest_memory = options.inline_guest_memory;
+    context.soft_tlb = options.soft_tlb;
     context.features = options.baseline_x86_64 ? HostFeatures{} : HostFeatures::detect();
     emit_runtime_stubs();
     cache.seal_prefix();
 }
 
 // run(state, code): saves the callee-saved registers, reserves the frame,
-// pins the state and the guest memory window, empties the return stack and
-// jumps to the code. The epilogue undoes it; blocks jump there to leave.
+// pins the state and the guest memory window, switches MXCSR to the guest's
+// (emit_fp.cpp), empties the return stack and jumps to the code. The
+// epilogue undoes it; blocks jump there to leave.
 void Backend::Impl::emit_runtime_stubs() {
     CodeGenerator& c = cache.code();
     const Reg64 regs[] = {c.rbx, c.rbp, c.r12, c.r13, c.r14, c.r15};
@@ -50,6 +54,8 @@ void Backend::Impl::emit_runtime_stubs() {
     c.mov(abi::kState, c.rdi);
     c.mov(abi::kGuestBase, abi::state_qword(offsetof(CpuState, guest_base)));
     c.mov(abi::kGuestMask, abi::state_qword(offsetof(CpuState, guest_mask)));
+    c.stmxcsr(c.dword[c.rsp + abi::kHostMxcsrOffset]);
+    load_guest_mxcsr(c, c.eax, c.ecx);
     // Every entry predicts "go to the epilogue", which is right for any pc.
     c.mov(c.qword[c.rsp + abi::kRsbTopOffset], 0);
     c.lea(c.rax, c.ptr[c.rip + epilogue]);
@@ -62,6 +68,7 @@ void Backend::Impl::emit_runtime_stubs() {
     c.align(16);
     c.L(epilogue);
     context.epilogue = c.getCurr();
+    c.ldmxcsr(c.dword[c.rsp + abi::kHostMxcsrOffset]);
     c.add(c.rsp, abi::kFrameBytes);
     for (int i = 5; i >= 0; --i) c.pop(regs[i]);
     c.ret();
@@ -127,6 +134,10 @@ void Backend::run(CpuState& state, const void* code) {
 }
 
 void Backend::invalidate(uint64_t lo, uint64_t hi) { impl_->table.invalidate(lo, hi); }
+
+void Backend::invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)>& doomed) {
+    impl_->table.invalidate_if([&](const BlockKey& key) { return doomed(key.pc, key.flags); });
+}
 
 void Backend::flush() { impl_->flush(); }
 

@@ -27,9 +27,12 @@ struct BackendOptions {
     size_t code_cache_bytes = 64u << 20;
     bool chaining = true;   // -d nochain turns it off: every block returns to the dispatcher
     bool count_indirect_hits = false;  // --stats: count inline indirect-table hits (costs an inc per hit)
-    // User mode accesses guest memory inline; system mode goes through the
-    // reference semantics (softmmu TLB, MMIO) until the JIT has its own TLB path.
+    // User mode accesses guest memory inline (guest_base + (addr & guest_mask)).
     bool inline_guest_memory = true;
+    // System mode (inline_guest_memory false): Load/Store look up the softmmu
+    // TLB of CpuState::soft_tlb inline and call the reference semantics (page
+    // walk, MMIO, faults) only on a miss. Neither: every access is that call.
+    bool soft_tlb = false;
     bool baseline_x86_64 = false;      // emit no lzcnt/BMI/SSE4.1 (tests the fallback code paths)
     // Told about every compiled block (-d out_asm, perf maps).
     std::function<void(const ir::Block&, const void* code, size_t bytes)> on_compiled = nullptr;
@@ -43,6 +46,8 @@ struct BackendStats {
     uint64_t chained_links = 0;       // jumps patched to go block to block
     uint64_t indirect_hits = 0;       // only counted when stats are enabled
     uint64_t indirect_misses = 0;
+    uint64_t soft_tlb_hits = 0;       // system mode, counted with the indirect hits
+    uint64_t soft_tlb_misses = 0;     // inline lookups that took the slow path (miss, MMIO, page crossing...)
     uint64_t cache_flushes = 0;
 };
 
@@ -64,6 +69,8 @@ public:
     // Drops every block overlapping guest [lo, hi): later lookups miss, and
     // jumps chained into them go back through the dispatcher.
     void invalidate(uint64_t lo, uint64_t hi);
+    // Drops every block whose (pc, flags) `doomed` picks.
+    void invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)>& doomed);
     void flush();
 
     // Fault support: is host_pc in the code cache, and which guest instruction

@@ -64,9 +64,12 @@ bool BARRIER(Translator& t, Insn in) {
     case DSB: barrier(ir::BarrierKind::DataSync); return true;
     case DMB: barrier(ir::BarrierKind::DataMemory); return true;
     case ISB:
-        // Later instructions are fetched anew: end the block here.
+        // Later instructions are fetched anew: end the block here. In system
+        // mode go back to the run loop, which drops the code that writes,
+        // TLBI and IC made stale before any later instruction runs.
         barrier(ir::BarrierKind::InstructionSync);
-        t.branch_to(t.next_pc());
+        if (t.system) t.end_block_for_new_state(t.next_pc());
+        else t.branch_to(t.next_pc());
         return true;
     }
     return false;

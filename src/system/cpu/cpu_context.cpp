@@ -13,21 +13,37 @@ void CpuContext::set_el_and_spsel(unsigned new_el, bool spsel) {
     state.pstate = (state.pstate & ~(pstate::ElMask | pstate::SPSel)) | (new_el << pstate::ElShift) |
                    (spsel ? pstate::SPSel : 0);
     state.sp = state.sp_el[bank(new_el, spsel)];
+    state.soft_tlb = mmu.tlb(new_el);
 }
+
+namespace {
+constexpr uint64_t kFlagMmuOn = 4, kFlagAsidTagged = 8;
+constexpr unsigned kFlagAsidShift = 16;
+}  // namespace
 
 // EL, MMU on, and for the ASID-tagged lower VA range of EL1&0 the ASID: a
 // block translated under one of these never runs under another.
 uint64_t CpuContext::translation_flags() const {
     const unsigned current = el();
     const bool mmu_on = mmu.enabled(current);
-    uint64_t flags = current | (mmu_on ? 4u : 0u);
+    uint64_t flags = current | (mmu_on ? kFlagMmuOn : 0);
     const bool lower_range = !(state.pc >> 55 & 1);
-    if (mmu_on && current <= 1 && lower_range) flags |= uint64_t{mmu.asid()} << 16;
+    if (mmu_on && current <= 1 && lower_range) flags |= kFlagAsidTagged | uint64_t{mmu.asid()} << kFlagAsidShift;
     return flags;
 }
 
+bool CpuContext::translated_for_asid(uint64_t flags, uint16_t asid) {
+    return (flags & kFlagAsidTagged) && (flags >> kFlagAsidShift) == asid;
+}
+
 void CpuContext::invalidate_code(uint64_t lo, uint64_t hi) {
+    if (!mmu.code_pages().take_virtual(lo, hi)) return;
     flush_code_ranges.emplace_back(lo, hi);
+    request_exit();
+}
+
+void CpuContext::invalidate_asid_code(uint16_t asid) {
+    flush_code_asids.push_back(asid);
     request_exit();
 }
 
@@ -66,6 +82,7 @@ void CpuContext::reset() {
     state.pstate = (start << pstate::ElShift) | pstate::SPSel | pstate::DAIF;
     state.pc = config.entry_pc;
     state.x[0] = config.x0;
+    state.soft_tlb = mmu.tlb(start);
 
     mmu.flush_all();
     timer.reset();
@@ -73,6 +90,7 @@ void CpuContext::reset() {
     fetch_fault.reset();
     flush_all_code = true;
     flush_code_ranges.clear();
+    flush_code_asids.clear();
 }
 
 }  // namespace ferry::system

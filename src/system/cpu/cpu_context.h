@@ -76,9 +76,14 @@ public:
     void request_exit() { __atomic_store_n(&state.exit_request, 1u, __ATOMIC_RELEASE); }
 
     // Translated code to drop at the next block boundary (never inside the
-    // block that asked: it may be running).
+    // block that asked: it may be running). Ranges where no code was
+    // translated are ignored.
     void invalidate_code(uint64_t lo, uint64_t hi);
     void invalidate_all_code();
+    // The code translated for the lower VA range under one ASID (TLBI ASIDE1).
+    void invalidate_asid_code(uint16_t asid);
+    // Were blocks with these translation flags made under asid's mappings?
+    static bool translated_for_asid(uint64_t flags, uint16_t asid);
     // The regime's translation changed: TLB and translated code go.
     void mapping_changed();
 
@@ -101,6 +106,7 @@ public:
     std::optional<Syndrome> fetch_fault;
     bool flush_all_code = false;
     std::vector<std::pair<uint64_t, uint64_t>> flush_code_ranges;
+    std::vector<uint16_t> flush_code_asids;
 
     // Interrupt lines (bit per CpuLine), set from any thread; the mutex and
     // condition variable let a WFI sleep until one rises.
@@ -117,6 +123,7 @@ public:
 
 private:
     Target data_target(uint64_t va, unsigned bytes, Access access, uint64_t pc);
+    void note_write(const Target& t);
     bool strict_alignment() const;  // SCTLR_ELx.A
     Vec128 load_within_page(uint64_t va, unsigned bytes, uint64_t pc);
     [[noreturn]] void raise_data_abort(uint64_t va, uint8_t fault_status, Access access, uint64_t pc);

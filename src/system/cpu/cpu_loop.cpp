@@ -70,9 +70,12 @@ void CpuLoop::at_block_boundary() {
         engine_.invalidate_all();
     } else {
         for (const auto& [lo, hi] : c_.flush_code_ranges) engine_.invalidate(lo, hi);
+        for (uint16_t asid : c_.flush_code_asids)
+            engine_.invalidate_if([asid](uint64_t, uint64_t flags) { return CpuContext::translated_for_asid(flags, asid); });
     }
     c_.flush_all_code = false;
     c_.flush_code_ranges.clear();
+    c_.flush_code_asids.clear();
     c_.timer.update();
     alarm_.arm(c_.timer.next_deadline());
     if (s.pstate & pstate::IL) {
@@ -99,8 +102,10 @@ Syndrome CpuLoop::fault_syndrome(ExitReason reason) {
         return s;
     }
     switch (reason) {
-    case ExitReason::Alignment:  // exclusives and atomics checked in the semantics
-        return {ExceptionClass::DataAbort, fsc::Alignment, c_.state.fault_address};
+    case ExitReason::Alignment: {  // exclusives and atomics checked in the semantics
+        const uint32_t iss = fsc::Alignment | (c_.state.fault_is_write ? kIssWnR : 0);
+        return {ExceptionClass::DataAbort, iss, c_.state.fault_address};
+    }
     case ExitReason::DataAbort: return {ExceptionClass::DataAbort, fsc::SyncExternal, c_.state.fault_address};
     default: return {ExceptionClass::Unknown, 0, {}};
     }

@@ -1,6 +1,8 @@
-// Guest memory in system mode: every access of the reference semantics goes
-// through the MMU at the current EL, to RAM or to the Bus (MMIO), and faults
-// become data aborts with the fault status and FAR of the Arm ARM.
+// Guest memory in system mode: every access of the reference semantics (and
+// the slow path of translated code's inline TLB lookups) goes through the MMU
+// at the current EL, to RAM or to the Bus (MMIO), and faults become data
+// aborts with the fault status and FAR of the Arm ARM. Writes to RAM that
+// translated code came from drop that code.
 #include <algorithm>
 #include <cstring>
 
@@ -36,6 +38,13 @@ Target CpuContext::data_target(uint64_t va, unsigned bytes, Access access, uint6
 }
 
 bool CpuContext::strict_alignment() const { return regs.sctlr[el() == 0 ? 1 : el()] & bits::SCTLR_A; }
+
+// Writes to a code page reach here (its TLB write tags are slow): its blocks
+// go at the next block boundary.
+void CpuContext::note_write(const Target& t) {
+    if (!t.host || !mmu.holds_code(t.pa)) return;
+    for (uint64_t page : mmu.take_code(t.pa)) invalidate_code(page, page + kPageBytes);
+}
 
 uint64_t CpuContext::mmio_read(const Target& t, uint64_t va, unsigned bytes, uint64_t pc) {
     uint64_t value = 0;
@@ -85,6 +94,7 @@ void CpuContext::store(CpuState&, uint64_t va, const Vec128& value, unsigned byt
         return;
     }
     const Target t = data_target(va, bytes, Access::Write, pc);
+    note_write(t);
     if (t.host) {
         std::memcpy(t.host, &value, bytes);
     } else if (bytes == 16) {
@@ -99,6 +109,7 @@ void CpuContext::store(CpuState&, uint64_t va, const Vec128& value, unsigned byt
 uint8_t* CpuContext::rmw_pointer(CpuState&, uint64_t va, unsigned bytes, uint64_t pc) {
     const Target t = data_target(va, bytes, Access::Write, pc);
     if (!t.host) raise_data_abort(va, fsc::SyncExternal, Access::Write, pc);
+    note_write(t);
     return t.host;
 }
 
@@ -113,6 +124,7 @@ bool CpuContext::fetch(uint64_t pc, uint32_t& word) {
         fetch_fault = Syndrome{ExceptionClass::InstructionAbort, fault ? fault : fsc::SyncExternal, pc};
         return false;
     }
+    mmu.note_code(pc, t.pa);
     std::memcpy(&word, t.host, sizeof word);
     return true;
 }
@@ -124,10 +136,12 @@ bool CpuContext::access_virtual(uint64_t va, void* data, size_t bytes, Access ac
         Target t;
         uint8_t fault = 0;
         if (!mmu.translate(va, el(), access, t, fault) || !t.host) return false;
-        if (access == Access::Write)
+        if (access == Access::Write) {
+            note_write(t);
             std::memcpy(t.host, p, chunk);
-        else
+        } else {
             std::memcpy(p, t.host, chunk);
+        }
         va += chunk;
         p += chunk;
         bytes -= chunk;

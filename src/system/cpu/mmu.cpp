@@ -169,15 +169,13 @@ uint8_t Mmu::permission_fault(const Mapping& m, Access access) {
 
 bool Mmu::translate(uint64_t va, unsigned el, Access access, Target& out, uint8_t& fault) {
     Table& t = tables_[el];
-    const TlbEntry& e = t.entries[(va >> 12) % kTlbEntries];
-    const uint64_t page = va & kTlbPageMask;
+    const unsigned index = soft_tlb_index(va);
+    const SoftTlbEntry& e = t.entries[index];
+    const uint64_t page = va & kSoftTlbPageMask;
     const uint64_t tag = access == Access::Read ? e.read_tag : access == Access::Write ? e.write_tag : e.exec_tag;
-    if (tag == page) {
-        out = {reinterpret_cast<uint8_t*>(va + e.addend), e.pa_page | (va & 0xfff), false};
-        return true;
-    }
-    if (tag == (page | kTlbSlow)) {
-        out = {e.addend ? reinterpret_cast<uint8_t*>(va + e.addend) : nullptr, e.pa_page | (va & 0xfff), e.device};
+    if (tag == page || tag == (page | kSoftTlbSlow)) {
+        const TlbPage& p = t.pages[index];
+        out = {e.addend ? reinterpret_cast<uint8_t*>(va + e.addend) : nullptr, p.pa_page | (va & 0xfff), p.device};
         return true;
     }
     return fill(t, va, el, access, out, fault);
@@ -189,16 +187,19 @@ bool Mmu::fill(Table& t, uint64_t va, unsigned el, Access access, Target& out, u
     fault = w.ok() ? permission_fault(w.mapping, access) : w.fault;
     if (fault) return false;
     const Mapping& m = w.mapping;
-    const uint64_t page = va & kTlbPageMask, pa_page = m.pa & kTlbPageMask;
+    const uint64_t page = va & kSoftTlbPageMask, pa_page = m.pa & kSoftTlbPageMask;
     uint8_t* host = bus_.ram_page(pa_page);
-    const uint64_t fast = host && !m.device ? page : page | kTlbSlow;
-    TlbEntry& e = t.entries[(va >> 12) % kTlbEntries];
-    e.read_tag = m.readable ? fast : kTlbInvalid;
-    e.write_tag = m.writable ? fast : kTlbInvalid;
-    e.exec_tag = m.executable && host ? fast & ~kTlbSlow : kTlbInvalid;  // fetches need no alignment care
+    const uint64_t fast = host && !m.device ? page : page | kSoftTlbSlow;
+    // SCTLR_ELx.A: every data access has its alignment checked on the slow path.
+    const bool strict_alignment = regs_.sctlr[regime_el(el)] & bits::SCTLR_A;
+    const uint64_t data = strict_alignment ? page | kSoftTlbSlow : fast;
+    const unsigned index = soft_tlb_index(va);
+    SoftTlbEntry& e = t.entries[index];
+    e.read_tag = m.readable ? data : kSoftTlbInvalid;
+    e.write_tag = !m.writable ? kSoftTlbInvalid : code_.holds_code(pa_page) ? page | kSoftTlbSlow : data;
+    e.exec_tag = m.executable && host ? page : kSoftTlbInvalid;  // fetches need no alignment care
     e.addend = host ? reinterpret_cast<uintptr_t>(host) - page : 0;
-    e.pa_page = pa_page;
-    e.device = m.device;
+    t.pages[index] = {pa_page, m.device};
     if (m.size_shift > 12) {
         const uint64_t base = va & ~ones(m.size_shift), end = base + (uint64_t{1} << m.size_shift) - 1;
         t.large_lo = std::min(t.large_lo, base);
@@ -208,8 +209,13 @@ bool Mmu::fill(Table& t, uint64_t va, unsigned el, Access access, Target& out, u
     return true;
 }
 
+void Mmu::invalidate(Table& t, unsigned index) {
+    t.entries[index] = {kSoftTlbInvalid, kSoftTlbInvalid, kSoftTlbInvalid, 0};
+    t.pages[index] = {0, false};
+}
+
 void Mmu::flush(Table& t) {
-    t.entries.fill({kTlbInvalid, kTlbInvalid, kTlbInvalid, 0, 0, false});
+    for (unsigned i = 0; i < kSoftTlbEntries; ++i) invalidate(t, i);
     t.large_lo = ~uint64_t{0};
     t.large_hi = 0;
 }
@@ -225,9 +231,62 @@ void Mmu::flush_page(uint64_t va) {
             continue;
         }
         // Every tag (any top byte) of this page shares the slot.
-        TlbEntry& e = t.entries[(va >> 12) % kTlbEntries];
-        e = {kTlbInvalid, kTlbInvalid, kTlbInvalid, 0, 0, false};
+        invalidate(t, soft_tlb_index(va));
     }
+}
+
+void Mmu::flush_physical_page(uint64_t pa_page) {
+    for (Table& t : tables_)
+        for (unsigned i = 0; i < kSoftTlbEntries; ++i)
+            if (t.pages[i].pa_page == pa_page && t.entries[i].addend) invalidate(t, i);
+}
+
+void Mmu::note_code(uint64_t va, uint64_t pa) {
+    if (code_.note(va, pa)) flush_physical_page(pa & kSoftTlbPageMask);  // its fast write tags go
+}
+
+std::vector<uint64_t> Mmu::take_code(uint64_t pa) {
+    std::vector<uint64_t> pages = code_.take_physical(pa);
+    flush_physical_page(pa & kSoftTlbPageMask);  // refilled with fast write tags
+    return pages;
+}
+
+// ---- CodePages -------------------------------------------------------------------
+
+bool CodePages::note(uint64_t va, uint64_t pa) {
+    const uint64_t va_page = va & kSoftTlbPageMask, pa_page = pa & kSoftTlbPageMask;
+    if (va_page == last_va_ && pa_page == last_pa_) return false;
+    last_va_ = va_page;
+    last_pa_ = pa_page;
+    virtual_.insert(va_page);
+    auto [it, is_new] = by_physical_.try_emplace(pa_page);
+    std::vector<uint64_t>& vas = it->second;
+    if (std::find(vas.begin(), vas.end(), va_page) == vas.end()) vas.push_back(va_page);
+    return is_new;
+}
+
+std::vector<uint64_t> CodePages::take_physical(uint64_t pa) {
+    auto it = by_physical_.find(pa & kSoftTlbPageMask);
+    if (it == by_physical_.end()) return {};
+    std::vector<uint64_t> pages = std::move(it->second);
+    by_physical_.erase(it);
+    last_va_ = last_pa_ = 1;
+    return pages;
+}
+
+bool CodePages::take_virtual(uint64_t lo, uint64_t hi) {
+    if (hi <= lo) return false;
+    const uint64_t first = lo >> kSoftTlbPageShift, last = (hi - 1) >> kSoftTlbPageShift;  // page numbers
+    size_t taken = 0;
+    if (last - first >= virtual_.size()) {
+        taken = std::erase_if(virtual_, [&](uint64_t page) {
+            return page >> kSoftTlbPageShift >= first && page >> kSoftTlbPageShift <= last;
+        });
+    } else {
+        for (uint64_t n = first; n <= last; ++n) taken += virtual_.erase(n << kSoftTlbPageShift);
+    }
+    if (taken) last_va_ = last_pa_ = 1;
+    return taken != 0;
 }
 
 }  // namespace ferry::system

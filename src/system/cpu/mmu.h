@@ -4,19 +4,26 @@
 //
 // The TLB is direct-mapped, one table per EL (EL0 and EL1 share a regime but
 // not permissions), of 4 KiB virtual pages (larger mappings are cached 4 KiB
-// at a time). An entry holds one tag per access kind: the page's VA when that
-// access may use host memory directly, the VA with kTlbSlow when it is
-// allowed but needs the slow path (MMIO, Device memory), or kTlbInvalid. So
-// a hit is one compare of (va & ~0xfff) with the tag and an add of `addend`:
-// the shape of a future inline JIT fast path. TLB entries belong to the
-// current ASID and VMID; changing either (or any translation register)
-// flushes the tables, which is always allowed since the TLB only caches page
-// tables.
+// at a time). Its entries have the layout of core/soft_tlb.h, which
+// translated code looks up inline: one tag per access kind, the page's VA
+// when that access may use host memory directly, the VA with kSoftTlbSlow
+// when it is allowed but needs the slow path (MMIO, Device memory, strict
+// alignment, writes to pages holding translated code), or kSoftTlbInvalid.
+// TLB entries belong to the current ASID and VMID; changing either (or any
+// translation register) flushes the tables, which is always allowed since the
+// TLB only caches page tables.
+//
+// Self-modifying code: the physical pages that translated code was fetched
+// from are remembered (CodePages); writes to them always take the slow path,
+// which tells the CPU which virtual pages' blocks to drop.
 #pragma once
 #include <array>
 #include <cstdint>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "core/soft_tlb.h"
 #include "system/bus.h"
 #include "system/cpu/sysregs.h"
 
@@ -46,16 +53,25 @@ struct WalkResult {
     bool ok() const { return fault == 0; }
 };
 
-struct TlbEntry {
-    uint64_t read_tag, write_tag, exec_tag;
-    uintptr_t addend;   // host address = va + addend (RAM pages)
-    uint64_t pa_page;   // physical page (MMIO pages)
-    bool device;        // Device memory: unaligned data accesses fault
+// The physical pages holding translated code, and the virtual pages that
+// code was translated at.
+class CodePages {
+public:
+    // The fetch at va read pa. True if pa's page was not code until now.
+    bool note(uint64_t va, uint64_t pa);
+    bool holds_code(uint64_t pa) const { return by_physical_.count(pa & kSoftTlbPageMask) != 0; }
+    // pa's page is being written: it stops being code; returns the virtual
+    // pages whose blocks may have come from it.
+    std::vector<uint64_t> take_physical(uint64_t pa);
+    // Was code translated in guest [lo, hi)? The caller drops those blocks,
+    // so the range stops counting as code.
+    bool take_virtual(uint64_t lo, uint64_t hi);
+
+private:
+    std::unordered_map<uint64_t, std::vector<uint64_t>> by_physical_;  // pa page -> va pages
+    std::unordered_set<uint64_t> virtual_;                              // va pages
+    uint64_t last_va_ = 1, last_pa_ = 1;  // the last note() (fetches come in runs)
 };
-inline constexpr uint64_t kTlbInvalid = ~uint64_t{0};
-inline constexpr uint64_t kTlbSlow = 1;
-inline constexpr unsigned kTlbEntries = 1024;
-inline constexpr uint64_t kTlbPageMask = ~uint64_t{0xfff};
 
 // Where an access goes: host memory, or an MMIO physical address.
 struct Target {
@@ -86,19 +102,41 @@ public:
     // larger mapping cached there flushes everything.
     void flush_page(uint64_t va);
 
+    // The table translated code looks up at el (CpuState::soft_tlb).
+    const SoftTlbEntry* tlb(unsigned el) const { return tables_[el].entries.data(); }
+
+    // Translated code was fetched from pa (at va): from now on writes to
+    // pa's page take the slow path.
+    void note_code(uint64_t va, uint64_t pa);
+    bool holds_code(uint64_t pa) const { return code_.holds_code(pa); }
+    // A write to pa's page, which holds code: returns the virtual pages whose
+    // blocks must go; writes to the page are fast again.
+    std::vector<uint64_t> take_code(uint64_t pa);
+    CodePages& code_pages() { return code_; }
+
 private:
+    // What the slow path needs beyond the tags.
+    struct TlbPage {
+        uint64_t pa_page;
+        bool device;  // Device memory: unaligned data accesses fault
+    };
     struct Table {
-        std::array<TlbEntry, kTlbEntries> entries;
+        std::array<SoftTlbEntry, kSoftTlbEntries> entries;
+        std::array<TlbPage, kSoftTlbEntries> pages;
         uint64_t large_lo, large_hi;  // VA span of cached pages of mappings larger than 4 KiB
     };
     static unsigned regime_el(unsigned el) { return el == 0 ? 1 : el; }
+    static void invalidate(Table& t, unsigned index);
     void flush(Table& t);
+    // Drops every entry (of any table) that maps to pa_page.
+    void flush_physical_page(uint64_t pa_page);
     bool fill(Table& t, uint64_t va, unsigned el, Access access, Target& out, uint8_t& fault);
     bool read_descriptor(uint64_t pa, uint64_t& desc) const;
 
     const SysRegs& regs_;
     Bus& bus_;
     std::array<Table, 4> tables_;
+    CodePages code_;
 };
 
 }  // namespace ferry::system

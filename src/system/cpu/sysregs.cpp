@@ -78,8 +78,11 @@ std::optional<TimerRegister> timer_register(const RegId& r) {
 // writes ignored (no debug events).
 bool is_debug_point_register(const RegId& r) { return r.op0 == 2 && r.op1 == 0 && r.crn == 0 && r.op2 >= 4; }
 
-// The GICv3 CPU interface registers: ICC_* (and ICH_* at EL2), CRn = 12, CRm >= 8.
-bool is_gic_register(const RegId& r) { return r.op0 == 3 && r.crn == 12 && r.crm >= 8; }
+// The GICv3 CPU interface registers: ICC_* (and ICH_* at EL2), CRn = 12, CRm >= 8,
+// and ICC_PMR_EL1 (S3_0_C4_C6_0).
+bool is_gic_register(const RegId& r) {
+    return r.op0 == 3 && ((r.crn == 12 && r.crm >= 8) || (r.op1 == 0 && r.crn == 4 && r.crm == 6 && r.op2 == 0));
+}
 
 // The lowest EL of a register by its op1 (Arm ARM C5.3).
 unsigned el_of_op1(unsigned op1) { return op1 == 3 ? 0 : op1 == 4 || op1 == 5 ? 2 : op1 == 6 ? 3 : 1; }
@@ -318,11 +321,21 @@ bool tlbi_by_va(const RegId& r) {
 }
 
 bool is_stage2_only(const RegId& r) { return r.op1 == 4 && (r.crm == 0 || r.crm == 4); }
+
+bool tlbi_by_asid(const RegId& r) { return r.op1 == 0 && r.op2 == 2; }  // ASIDE1(IS)
 }  // namespace
 
 void CpuContext::tlb_invalidate(uint32_t reg_id, uint64_t value) {
     const RegId r(reg_id);
     if (is_stage2_only(r)) return;  // no stage 2 translation is cached
+    if (tlbi_by_asid(r)) {
+        // Xt[63:48] = ASID (its low 8 bits with 8-bit ASIDs). Global
+        // (upper-range) code is not keyed by ASID and stays.
+        const bool asid16 = (regs.tcr[1] >> 36) & 1;
+        mmu.flush_all();
+        invalidate_asid_code(static_cast<uint16_t>(value >> 48) & (asid16 ? 0xffff : 0xff));
+        return;
+    }
     if (!tlbi_by_va(r)) {
         mmu.flush_all();
         invalidate_all_code();
@@ -363,10 +376,12 @@ bool CpuContext::system_operation(uint32_t reg_id, uint64_t value, uint64_t pc) 
         if (el() == 0 && !el0_cache_ops) trap_to_el1(reg_id, false, pc);
     };
     switch (reg_id) {
+    // Instruction cache maintenance: a write to a page holding translated code
+    // already dropped that code (memory.cpp), so IC IALLU has nothing to do;
+    // IC IVAU still drops the blocks at its VA (ignored where none were made).
     case id(1, 0, 7, 1, 0):  // IC IALLUIS
     case id(1, 0, 7, 5, 0):  // IC IALLU
         require_el(*this, 1, pc);
-        invalidate_all_code();
         return true;
     case id(1, 3, 7, 5, 1):  // IC IVAU
         el0_maintenance();

@@ -11,7 +11,9 @@ EngineOptions engine_options(const SystemCpuConfig& config, CpuContext& context)
     EngineOptions o;
     o.mode = config.exec_mode;
     o.translate.system = true;
-    o.inline_guest_memory = false;  // every access goes through the softmmu
+    o.inline_guest_memory = false;  // every access goes through the softmmu TLB,
+    o.soft_tlb = true;              // looked up inline by translated code
+    o.count_indirect_hits = config.stats;
     o.translation_flags = [&context](const CpuState&) { return context.translation_flags(); };
     return o;
 }

@@ -48,10 +48,13 @@ struct SystemCpuConfig {
     // GICv3: ID_AA64PFR0_EL1.GIC = 1 and the ICC_* system registers go to
     // SystemCpuCallbacks::gic_sysreg_read/write.
     bool gic_v3 = false;
-    // The JIT reaches the softmmu through the reference semantics for every
-    // memory access (no inline TLB path yet). Lockstep is not supported in
+    // The JIT looks up the softmmu TLB inline and calls the reference
+    // semantics on a miss. Lockstep is not supported in
     // system mode (its write journal assumes user-mode memory).
     ExecMode exec_mode = ExecMode::Jit;
+    // --stats: count what Engine::stats_report reports (indirect-branch and
+    // inline TLB hits), at the cost of an increment per hit.
+    bool stats = false;
     // -d unimp: log each access to an unimplemented system register (also
     // done when common/log.h has log::Unimp enabled).
     bool log_unimplemented = false;

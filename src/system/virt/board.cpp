@@ -11,7 +11,9 @@ namespace ferry::system {
 namespace {
 
 // hw/arm/virt.c's base_memmap and a15irqmap.
-constexpr uint64_t kGicDistBase = 0x08000000, kGicCpuBase = 0x08010000;
+constexpr uint64_t kGicDistBase = 0x08000000, kGicCpuBase = 0x08010000, kGicRedistBase = 0x080A0000;
+// The GICv3 redistributor region: room for 123 CPUs' frames (one is used).
+constexpr uint64_t kGicRedistRegionSize = 0x00F60000;
 constexpr uint64_t kUartBase = 0x09000000, kRtcBase = 0x09010000, kGpioBase = 0x09030000;
 constexpr uint64_t kPrimeCellSize = 0x1000;
 constexpr int kUartSpi = 1, kRtcSpi = 2, kGpioSpi = 7;
@@ -28,6 +30,9 @@ uint64_t host_seconds() {
 
 VirtBoard::VirtBoard(const BoardConfig& config, std::function<void(uint8_t)> transmit)
     : config_(config),
+      gicv2_(config.gic_version == 3 ? nullptr : std::make_unique<Gicv2>()),
+      gicv3_(config.gic_version == 3 ? std::make_unique<Gicv3>() : nullptr),
+      gic_(gicv3_ ? static_cast<InterruptController&>(*gicv3_) : *gicv2_),
       uart_(std::move(transmit), [this](bool level) { gic_.set_spi(kUartSpi, level); }),
       rtc_(host_seconds, [this](uint32_t seconds) { rtc_alarm_.arm(std::chrono::seconds(seconds)); },
            [this](bool level) { gic_.set_spi(kRtcSpi, level); }),
@@ -43,20 +48,42 @@ VirtBoard::VirtBoard(const BoardConfig& config, std::function<void(uint8_t)> tra
         std::exit(1);
     }
     ram_ = static_cast<uint8_t*>(ram);
-    placements_ = {
-        {DeviceKind::GicDistributor, kGicDistBase, Gicv2::kDistributorSize, -1, &gic_.distributor()},
-        {DeviceKind::GicCpuInterface, kGicCpuBase, Gicv2::kCpuInterfaceSize, -1, &gic_.cpu_interface()},
+    if (gicv3_) {
+        placements_ = {
+            {DeviceKind::GicDistributor, kGicDistBase, Gicv3::kDistributorSize, -1, &gicv3_->distributor()},
+            {DeviceKind::GicRedistributor, kGicRedistBase, kGicRedistRegionSize, -1, &gicv3_->redistributor()},
+        };
+    } else {
+        placements_ = {
+            {DeviceKind::GicDistributor, kGicDistBase, Gicv2::kDistributorSize, -1, &gicv2_->distributor()},
+            {DeviceKind::GicCpuInterface, kGicCpuBase, Gicv2::kCpuInterfaceSize, -1, &gicv2_->cpu_interface()},
+        };
+    }
+    placements_.insert(placements_.end(), {
         {DeviceKind::Uart, kUartBase, kPrimeCellSize, kUartSpi, &uart_},
         {DeviceKind::Rtc, kRtcBase, kPrimeCellSize, kRtcSpi, &rtc_},
         {DeviceKind::Gpio, kGpioBase, kPrimeCellSize, kGpioSpi, &gpio_},
-    };
+    });
 }
 
 VirtBoard::~VirtBoard() { munmap(ram_, config_.ram_size); }
 
 void VirtBoard::connect_cpu(InterruptTarget& cpu) {
     std::lock_guard<std::recursive_mutex> guard(lock_);
-    gic_.connect(cpu);
+    if (gicv3_)
+        gicv3_->connect(cpu);
+    else
+        gicv2_->connect(cpu);
+}
+
+bool VirtBoard::gic_sysreg_read(uint32_t id, uint64_t& value) {
+    std::lock_guard<std::recursive_mutex> guard(lock_);
+    return gicv3_ && gicv3_->read_sysreg(id, value);
+}
+
+bool VirtBoard::gic_sysreg_write(uint32_t id, uint64_t value) {
+    std::lock_guard<std::recursive_mutex> guard(lock_);
+    return gicv3_ && gicv3_->write_sysreg(id, value);
 }
 
 uint8_t* VirtBoard::ram_range(uint64_t paddr, uint64_t bytes) {

@@ -11,6 +11,7 @@
 
 #include "system/bus.h"
 #include "system/devices/gicv2.h"
+#include "system/devices/gicv3.h"
 #include "system/devices/pl011.h"
 #include "system/devices/pl031.h"
 #include "system/devices/pl061.h"
@@ -22,9 +23,10 @@ struct BoardConfig {
     uint64_t ram_size = 128ull << 20;
     bool virtualization = false;  // EL2 implemented
     bool secure = false;          // EL3 implemented
+    unsigned gic_version = 2;     // 2: GICv2, 3: GICv3
 };
 
-enum class DeviceKind { GicDistributor, GicCpuInterface, Uart, Rtc, Gpio };
+enum class DeviceKind { GicDistributor, GicCpuInterface, GicRedistributor, Uart, Rtc, Gpio };
 
 struct Placement {
     DeviceKind kind;
@@ -51,6 +53,10 @@ public:
 
     // The CPU whose lines the interrupt controller drives.
     void connect_cpu(InterruptTarget& cpu);
+    // The GICv3 CPU interface (SystemCpuCallbacks::gic_sysreg_read/write):
+    // false without a GICv3 or for a register it does not have.
+    bool gic_sysreg_read(uint32_t id, uint64_t& value);
+    bool gic_sysreg_write(uint32_t id, uint64_t value);
 
     const BoardConfig& config() const { return config_; }
     uint8_t* ram() { return ram_; }
@@ -70,7 +76,10 @@ private:
     BoardConfig config_;
     uint8_t* ram_ = nullptr;
     std::recursive_mutex lock_;
-    Gicv2 gic_;
+    // The interrupt controller, by config.gic_version: one of the two.
+    std::unique_ptr<Gicv2> gicv2_;
+    std::unique_ptr<Gicv3> gicv3_;
+    InterruptController& gic_;
     Pl011 uart_;
     Pl031 rtc_;
     Pl061 gpio_;

@@ -17,6 +17,7 @@ constexpr uint32_t kClockPhandle = 0x8000, kCpuPhandle = 0x8001, kGicPhandle = 0
 constexpr uint32_t kSpi = 0, kPpi = 1;
 constexpr uint32_t kLevelHigh = 4;
 constexpr uint32_t kGicv2CpuMask = 1u << 8;  // PPIs on GICv2 name their CPUs: CPU 0
+constexpr uint32_t kGicMaintenancePpi = 9;    // GICv3 virtual interface maintenance (INTID 25)
 
 // PSCI 0.2 function ids QEMU lists in /psci for old kernels.
 constexpr uint32_t kPsciCpuSuspend = 0xC4000001, kPsciCpuOff = 0x84000002, kPsciCpuOn = 0xC4000003,
@@ -124,27 +125,34 @@ void add_gpio(TreeWriter& w, const Placement& p) {
     w.end();
 }
 
-void add_gicv2(TreeWriter& w, const Placement& distributor, const Placement& cpu_interface) {
+// The interrupt controller: the distributor and the GICv2 CPU interface or
+// the GICv3 redistributor region, in one node. A GICv3 on a board with EL2
+// names its maintenance interrupt, as QEMU's does.
+void add_gic(TreeWriter& w, const VirtBoard& board, const Placement& distributor, const Placement& second) {
+    const bool v3 = second.kind == DeviceKind::GicRedistributor;
     w.begin(node_name("intc", distributor.base));
-    w.prop("compatible", "arm,cortex-a15-gic");
+    w.prop("compatible", v3 ? "arm,gic-v3" : "arm,cortex-a15-gic");
     w.cells("#interrupt-cells", {3});
     w.empty("interrupt-controller");
     w.cells("#address-cells", {2});
     w.cells("#size-cells", {2});
     w.empty("ranges");
-    w.reg({{distributor.base, distributor.size}, {cpu_interface.base, cpu_interface.size}});
+    w.reg({{distributor.base, distributor.size}, {second.base, second.size}});
+    if (v3) w.cells("#redistributor-regions", {1});
+    if (v3 && board.config().virtualization) w.cells("interrupts", {kPpi, kGicMaintenancePpi, kLevelHigh});
     w.cells("phandle", {kGicPhandle});
     w.end();
 }
 
 void add_devices(TreeWriter& w, const VirtBoard& board) {
-    const Placement* gic_cpu = nullptr;
+    const Placement* gic_second = nullptr;
     for (const Placement& p : board.placements())
-        if (p.kind == DeviceKind::GicCpuInterface) gic_cpu = &p;
+        if (p.kind == DeviceKind::GicCpuInterface || p.kind == DeviceKind::GicRedistributor) gic_second = &p;
     for (const Placement& p : board.placements()) {
         switch (p.kind) {
-        case DeviceKind::GicDistributor: add_gicv2(w, p, *gic_cpu); break;
-        case DeviceKind::GicCpuInterface: break;  // one node with the distributor
+        case DeviceKind::GicDistributor: add_gic(w, board, p, *gic_second); break;
+        case DeviceKind::GicCpuInterface:
+        case DeviceKind::GicRedistributor: break;  // one node with the distributor
         case DeviceKind::Uart: add_uart(w, p); break;
         case DeviceKind::Rtc: add_rtc(w, p); break;
         case DeviceKind::Gpio: add_gpio(w, p); break;
@@ -179,9 +187,10 @@ void add_cpus(TreeWriter& w, const DeviceTreeConfig& config) {
 }
 
 // The generic timer's four PPIs: secure physical, non-secure physical,
-// virtual, hypervisor physical (the order the binding fixes).
-void add_timer(TreeWriter& w) {
-    const uint32_t flags = kLevelHigh | kGicv2CpuMask;
+// virtual, hypervisor physical (the order the binding fixes). Only GICv2
+// specifiers carry a CPU mask.
+void add_timer(TreeWriter& w, const VirtBoard& board) {
+    const uint32_t flags = kLevelHigh | (board.config().gic_version == 2 ? kGicv2CpuMask : 0);
     w.begin("timer");
     w.strings("compatible", {"arm,armv8-timer", "arm,armv7-timer"});
     w.cells("interrupts", {kPpi, 13, flags, kPpi, 14, flags, kPpi, 11, flags, kPpi, 10, flags});
@@ -222,7 +231,7 @@ std::vector<uint8_t> build_device_tree(const VirtBoard& board, const DeviceTreeC
     w.end();
     add_devices(w, board);
     add_cpus(w, config);
-    add_timer(w);
+    add_timer(w, board);
     add_clock(w);
     w.begin("chosen");
     w.prop("stdout-path", uart_path(board));

@@ -76,7 +76,7 @@ class Machine {
 public:
     Machine(const SystemOptions& options, Console& console)
         : options_(options), console_(console), semihosting_console_(console),
-          board_(BoardConfig{options.ram_size, options.virtualization, options.secure},
+          board_(BoardConfig{options.ram_size, options.virtualization, options.secure, options.gic_version},
                  [&console](uint8_t byte) { console.write(&byte, 1); }),
           psci_(psci_method(options, false)) {}
 
@@ -100,7 +100,9 @@ public:
         config.start_el = boot_el(options_, entry.is_linux);
         config.entry_pc = entry.pc;
         config.x0 = entry.x0;
+        config.gic_v3 = options_.gic_version == 3;
         if (options_.interpreter) config.exec_mode = ExecMode::Interpreter;
+        config.stats = options_.stats;
         cpu_ = std::make_unique<SystemCpu>(board_, board_, callbacks(), config);
         if (options_.semihosting) {
             const std::string cmdline = !options_.semihosting_cmdline.empty() ? options_.semihosting_cmdline
@@ -158,6 +160,8 @@ private:
             }
             return true;
         };
+        c.gic_sysreg_read = [this](uint32_t id, uint64_t& value) { return board_.gic_sysreg_read(id, value); };
+        c.gic_sysreg_write = [this](uint32_t id, uint64_t value) { return board_.gic_sysreg_write(id, value); };
         return c;
     }
 
@@ -172,7 +176,6 @@ private:
 };
 
 int run_machine(const SystemOptions& options) {
-    if (options.gic_version == 3) return fail("gic-version=3 is not supported yet");
     std::string error;
     if (!options.dumpdtb.empty()) {
         std::unique_ptr<Console> quiet = Console::open("null", error);
