@@ -540,6 +540,41 @@ TEST_P(X64Fp, VectorOpsMatchTheInterpreter) {
         }
 }
 
+// AESE + AESMC and AESD + AESIMC as the translator emits them (key XOR,
+// round, mix columns), which the JIT fuses into aesenc/aesdec, and a round
+// whose value is also used elsewhere, which it must not fuse.
+TEST_P(X64Fp, AesRoundsMatchTheInterpreter) {
+    Backend backend(BackendOptions{.baseline_x86_64 = GetParam()});
+    Rng rng;
+    for (uint64_t decrypt : {0, 1})
+        for (bool shared : {false, true}) {
+            Block b;
+            b.pc = 0x1000;
+            b.end_pc = 0x1004;
+            b.guest_instructions = 1;
+            Builder ir(b);
+            ir.exit(kExitPc);
+            Value state = ir.get_v(0);
+            for (unsigned r = 1; r <= 4; ++r) {
+                const Value keyed = ir.emit(Opcode::VecXor, Type::U128, state, ir.get_v(r));
+                const Value round = ir.emit(Opcode::AESRound, Type::U128, keyed, {}, {}, decrypt);
+                state = ir.emit(Opcode::AESMixColumns, Type::U128, round, {}, {}, decrypt);
+                if (shared) ir.set_v(10 + r, round);
+            }
+            ir.set_v(0, state);
+            ASSERT_EQ(verify(b), "");
+            const void* code = backend.compile(b);
+            for (int i = 0; i < 200; ++i) {
+                CpuState ref = random_state(rng, 64, true);
+                CpuState jit = ref;
+                interp::run_block(b, ref);
+                backend.run(jit, code);
+                const std::string d = diff_states(jit, ref);
+                ASSERT_TRUE(d.empty()) << to_string(b) << d;
+            }
+        }
+}
+
 INSTANTIATE_TEST_SUITE_P(Host, X64Fp, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Baseline" : "HostFeatures"; });
 

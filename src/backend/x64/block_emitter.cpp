@@ -142,7 +142,7 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
         break;
 
     default:
-        if (!emit_fp(inst) && !emit_vector(inst) && !emit_crypto(inst)) emit_call(inst);
+        if (!emit_fp(inst) && !emit_vector(inst) && !emit_crypto(inst, id)) emit_call(inst);
         break;
     }
 }

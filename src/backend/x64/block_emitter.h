@@ -236,7 +236,8 @@ private:
     bool emit_vec_shr_narrow(const ir::Inst& inst);
 
     // emit_crypto.cpp
-    bool emit_crypto(const ir::Inst& inst);
+    bool emit_crypto(const ir::Inst& inst, ir::ValueId id);
+    bool round_feeds_mix_columns(const ir::Inst& round, ir::ValueId id) const;
 
     // emit_terminal.cpp
     bool may_loop() const;
@@ -265,6 +266,7 @@ private:
     std::vector<LinkSite> sites_;
     std::vector<AccessRecord> accesses_;
     std::optional<FusedFlags> fused_;
+    std::optional<ir::ValueId> fused_aes_round_;  // an AESRound that also did the next AESMixColumns
     std::deque<Xbyak::Label> labels_;
     struct VecConstant {
         uint64_t lo, hi;

@@ -137,14 +137,15 @@ Xmm BlockEmitter::fp_source(const FpOperand& o, const Xmm& scratch, unsigned bit
     return scratch;
 }
 
-// t = the biased exponent of the FP value in x (t is scratch).
+// t = the biased exponent of the FP bits in `value` (t is scratch).
 void BlockEmitter::fp_exponent(const Reg64& t, const Reg64& value, unsigned bits) {
     if (bits == 64) c_.lea(t, c_.ptr[value + value]);  // without the sign
     else c_.lea(t.cvt32(), c_.ptr[value + value]);
     c_.shr(t, bits == 64 ? 53 : 24);
 }
 
-// Jumps to `out` unless x's exponent is in the range where x86 and Arm agree:
+// Jumps to `out` unless the exponent of the result in `value` is in the
+// range where x86 and Arm agree:
 // below the top two (no NaN, infinity or overflow) and, when `low_too`,
 // above 1 (no zero, subnormal or tiny result rounded up to normal).
 void BlockEmitter::screen_result(const Reg64& value, const Reg64& t, unsigned bits, bool low_too, Label& out) {
@@ -162,9 +163,9 @@ void BlockEmitter::screen_result(const Reg64& value, const Reg64& t, unsigned bi
 // `compute`, which emits the SSE instruction(s) leaving the result in x from
 // operand registers it does not change. The fast path runs when FPCR.FZ =
 // FPCR.DN = 0 and, if `needs_ixc`, FPSR.IXC is set; `screen` checks its
-// result (may jump to the checked path). `underflows`: the checked path
-// sends a result equal to the smallest normal to the reference, and NaN
-// results too with `nan_to_reference`. Every
+// result in res (res holds no operand) and may jump to the checked path.
+// `underflows`: the checked path sends a result equal to the smallest normal
+// to the reference, and NaN results too with `nan_to_reference`. Every
 // register was allocated before: nothing here may spill.
 void BlockEmitter::fp_with_fallbacks(const ir::Inst& inst, std::initializer_list<Reg> args, const Reg64& res,
                                      const Xmm& x, const Reg64& t, unsigned result_bits, bool needs_ixc,

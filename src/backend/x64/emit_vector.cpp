@@ -130,17 +130,23 @@ std::optional<BlockEmitter::LaneInsn> BlockEmitter::lane_insn(Opcode op, unsigne
         if (!forms[size]) return std::nullopt;
         return forms[size];
     };
-    const LaneInsn only41 = nullptr;
+    const auto sse41_only = [sse41](LaneInsn f) { return sse41 ? f : nullptr; };
     switch (op) {
     case Opcode::VecAdd: return pick(&sse<&G::paddb>, &sse<&G::paddw>, &sse<&G::paddd>, &sse<&G::paddq>);
     case Opcode::VecSub: return pick(&sse<&G::psubb>, &sse<&G::psubw>, &sse<&G::psubd>, &sse<&G::psubq>);
-    case Opcode::VecMul: return pick(nullptr, &sse<&G::pmullw>, sse41 ? &sse<&G::pmulld> : only41, nullptr);
-    case Opcode::VecCmpEq: return pick(&sse<&G::pcmpeqb>, &sse<&G::pcmpeqw>, &sse<&G::pcmpeqd>, sse41 ? &sse<&G::pcmpeqq> : only41);
-    case Opcode::VecCmpGtS: return pick(&sse<&G::pcmpgtb>, &sse<&G::pcmpgtw>, &sse<&G::pcmpgtd>, nullptr);  // pcmpgtq is SSE4.2
-    case Opcode::VecMaxU: return pick(&sse<&G::pmaxub>, sse41 ? &sse<&G::pmaxuw> : only41, sse41 ? &sse<&G::pmaxud> : only41, nullptr);
-    case Opcode::VecMinU: return pick(&sse<&G::pminub>, sse41 ? &sse<&G::pminuw> : only41, sse41 ? &sse<&G::pminud> : only41, nullptr);
-    case Opcode::VecMaxS: return pick(sse41 ? &sse<&G::pmaxsb> : only41, &sse<&G::pmaxsw>, sse41 ? &sse<&G::pmaxsd> : only41, nullptr);
-    case Opcode::VecMinS: return pick(sse41 ? &sse<&G::pminsb> : only41, &sse<&G::pminsw>, sse41 ? &sse<&G::pminsd> : only41, nullptr);
+    case Opcode::VecMul: return pick(nullptr, &sse<&G::pmullw>, sse41_only(&sse<&G::pmulld>), nullptr);
+    case Opcode::VecCmpEq:
+        return pick(&sse<&G::pcmpeqb>, &sse<&G::pcmpeqw>, &sse<&G::pcmpeqd>, sse41_only(&sse<&G::pcmpeqq>));
+    case Opcode::VecCmpGtS:  // pcmpgtq is SSE4.2
+        return pick(&sse<&G::pcmpgtb>, &sse<&G::pcmpgtw>, &sse<&G::pcmpgtd>, nullptr);
+    case Opcode::VecMaxU:
+        return pick(&sse<&G::pmaxub>, sse41_only(&sse<&G::pmaxuw>), sse41_only(&sse<&G::pmaxud>), nullptr);
+    case Opcode::VecMinU:
+        return pick(&sse<&G::pminub>, sse41_only(&sse<&G::pminuw>), sse41_only(&sse<&G::pminud>), nullptr);
+    case Opcode::VecMaxS:
+        return pick(sse41_only(&sse<&G::pmaxsb>), &sse<&G::pmaxsw>, sse41_only(&sse<&G::pmaxsd>), nullptr);
+    case Opcode::VecMinS:
+        return pick(sse41_only(&sse<&G::pminsb>), &sse<&G::pminsw>, sse41_only(&sse<&G::pminsd>), nullptr);
     default: return std::nullopt;
     }
 }
