@@ -80,6 +80,7 @@ struct Engine::Impl {
     x64::Backend backend;
     // IR of translated blocks by (pc, translation flags), kept for the interpreter and lockstep.
     std::map<std::pair<uint64_t, uint64_t>, ir::Block> ir_blocks;
+    ir::Block scratch;  // JIT mode: the block being compiled (its storage reused block after block)
     std::vector<interp::StoreRecord> journal;
 
     Impl(a64::FetchFn f, EngineOptions o)
@@ -178,13 +179,12 @@ ExitReason Engine::run() {
     CpuState& s = state_;
     s.exit_reason = ExitReason::None;
 
-    auto ir_block = [&](uint64_t pc, uint64_t flags) -> const ir::Block& {
-        auto it = im.ir_blocks.find({pc, flags});
-        if (it != im.ir_blocks.end()) return it->second;
+    // Translates the block at (pc, flags) into b and optimises it.
+    auto translate = [&](ir::Block& b, uint64_t pc, uint64_t flags) {
         const auto t0 = std::chrono::steady_clock::now();
-        a64::TranslateOptions translate = im.options.translate;
-        translate.el = current_el(s);
-        ir::Block b = a64::translate_block(pc, im.fetch, translate);
+        a64::TranslateOptions options = im.options.translate;
+        options.el = current_el(s);
+        a64::translate_block(b, pc, im.fetch, options);
         b.flags = flags;
         log_translation(b, im.fetch);
         if (im.options.optimize) optimize(b);
@@ -193,15 +193,26 @@ ExitReason Engine::run() {
         stats_.guest_instructions_translated += b.guest_instructions;
         if (im.options.on_translate) im.options.on_translate(b.pc, b.end_pc);
         stats_.translate_seconds += seconds_since(t0);
-        return im.ir_blocks.emplace(std::pair{pc, flags}, std::move(b)).first->second;
     };
-    auto jit_code = [&](uint64_t pc, uint64_t flags) -> const void* {
-        if (const void* code = im.backend.lookup(pc, flags)) return code;
-        const ir::Block& b = ir_block(pc, flags);
+    auto ir_block = [&](uint64_t pc, uint64_t flags) -> const ir::Block& {
+        auto it = im.ir_blocks.find({pc, flags});
+        if (it != im.ir_blocks.end()) return it->second;
+        ir::Block& b = im.ir_blocks[{pc, flags}];
+        translate(b, pc, flags);
+        return b;
+    };
+    auto compile = [&](const ir::Block& b) {
         const auto t0 = std::chrono::steady_clock::now();
         const void* code = im.backend.compile(b);
         stats_.translate_seconds += seconds_since(t0);
         return code;
+    };
+    auto jit_code = [&](uint64_t pc, uint64_t flags) -> const void* {
+        if (const void* code = im.backend.lookup(pc, flags)) return code;
+        // Only lockstep runs the IR again; the JIT alone drops it once compiled.
+        if (im.options.mode == ExecMode::Lockstep) return compile(ir_block(pc, flags));
+        translate(im.scratch, pc, flags);
+        return compile(im.scratch);
     };
 
     const bool user_mode = s.system == nullptr;

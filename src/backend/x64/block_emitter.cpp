@@ -1,5 +1,6 @@
 #include "backend/x64/block_emitter.h"
 
+#include <algorithm>
 #include <xbyak/xbyak_util.h>
 
 #include "backend/x64/jit_abi.h"
@@ -184,47 +185,54 @@ void BlockEmitter::fallback_out_of_line(const ir::Inst& inst, std::initializer_l
     const uint32_t gprs = ra_.busy_gprs() & RegAlloc::kCallerSavedGprs & ~(result.isXMM() ? 0 : result_bit);
     const uint32_t xmms = ra_.busy_xmms() & ~(result.isXMM() ? result_bit : 0) &
                           ~(result_shadow ? 1u << result_shadow->getIdx() : 0);
-    out_of_line_.push_back([this, &inst, arg_regs = std::vector<Reg>(args), result, &entry, &resume, gprs, xmms,
-                            result_shadow] {
-        const auto saved_gpr = [](int r) { return util::qword[util::rsp + abi::kFallbackSaveOffset + 8 * r]; };
-        const auto saved_xmm = [](int r) { return util::xword[util::rsp + abi::kFallbackSaveXmmOffset + 16 * r]; };
-        c_.L(entry);
-        for (int r = 0; r < 16; ++r) {
-            if (gprs & (1u << r)) c_.mov(saved_gpr(r), Reg64(r));
-            if (xmms & (1u << r)) c_.movdqu(saved_xmm(r), Xmm(r));
+    FallbackCall call{&inst, {}, args.size(), result, &entry, &resume, gprs, xmms, result_shadow};
+    std::copy(args.begin(), args.end(), call.args.begin());
+    fallback_calls_.push_back(call);
+    // By index: a closure this small lives inside the std::function, unallocated.
+    out_of_line_.push_back([this, index = fallback_calls_.size() - 1] { emit_fallback_call(fallback_calls_[index]); });
+}
+
+void BlockEmitter::emit_fallback_call(const FallbackCall& call) {
+    const auto saved_gpr = [](int r) { return util::qword[util::rsp + abi::kFallbackSaveOffset + 8 * r]; };
+    const auto saved_xmm = [](int r) { return util::xword[util::rsp + abi::kFallbackSaveXmmOffset + 16 * r]; };
+    const ir::Inst& inst = *call.inst;
+    const Reg& result = call.result;
+    c_.L(*call.entry);
+    for (int r = 0; r < 16; ++r) {
+        if (call.saved_gprs & (1u << r)) c_.mov(saved_gpr(r), Reg64(r));
+        if (call.saved_xmms & (1u << r)) c_.movdqu(saved_xmm(r), Xmm(r));
+    }
+    for (size_t i = 0; i < call.num_args; ++i) {
+        const int offset = abi::kCallArgsOffset + 16 * static_cast<int>(i);
+        if (call.args[i].isXMM()) {
+            c_.movdqu(c_.xword[c_.rsp + offset], Xmm(call.args[i].getIdx()));
+        } else {
+            c_.mov(c_.qword[c_.rsp + offset], Reg64(call.args[i].getIdx()));
+            c_.mov(c_.qword[c_.rsp + offset + 8], 0);
         }
-        for (size_t i = 0; i < arg_regs.size(); ++i) {
-            const int offset = abi::kCallArgsOffset + 16 * static_cast<int>(i);
-            if (arg_regs[i].isXMM()) {
-                c_.movdqu(c_.xword[c_.rsp + offset], Xmm(arg_regs[i].getIdx()));
-            } else {
-                c_.mov(c_.qword[c_.rsp + offset], Reg64(arg_regs[i].getIdx()));
-                c_.mov(c_.qword[c_.rsp + offset + 8], 0);
-            }
-        }
-        c_.mov(c_.rdi, abi::kState);
-        c_.lea(c_.rsi, c_.ptr[c_.rsp + abi::kCallArgsOffset]);
-        c_.mov(c_.rdx, inst.imm0);
-        c_.mov(c_.rcx, inst.imm1);
-        c_.mov(c_.r8d, static_cast<uint32_t>(inst.type));
-        c_.mov(c_.rax, reinterpret_cast<uint64_t>(ir::semantic_fn(inst.op)));
-        c_.call(c_.rax);
-        if (result.isXMM()) {
-            // Through a neighbour XMM, restored below if it was in use.
-            const Xmm res(result.getIdx()), high((result.getIdx() + 1) % 16);
-            c_.movq(res, c_.rax);
-            c_.movq(high, c_.rdx);
-            c_.punpcklqdq(res, high);
-        } else if (result.getIdx() != Operand::RAX) {
-            c_.mov(Reg64(result.getIdx()), c_.rax);
-        }
-        if (result_shadow) c_.movq(*result_shadow, c_.rax);
-        for (int r = 0; r < 16; ++r) {
-            if (gprs & (1u << r)) c_.mov(Reg64(r), saved_gpr(r));
-            if (xmms & (1u << r)) c_.movdqu(Xmm(r), saved_xmm(r));
-        }
-        c_.jmp(resume, CodeGenerator::T_NEAR);
-    });
+    }
+    c_.mov(c_.rdi, abi::kState);
+    c_.lea(c_.rsi, c_.ptr[c_.rsp + abi::kCallArgsOffset]);
+    c_.mov(c_.rdx, inst.imm0);
+    c_.mov(c_.rcx, inst.imm1);
+    c_.mov(c_.r8d, static_cast<uint32_t>(inst.type));
+    c_.mov(c_.rax, reinterpret_cast<uint64_t>(ir::semantic_fn(inst.op)));
+    c_.call(c_.rax);
+    if (result.isXMM()) {
+        // Through a neighbour XMM, restored below if it was in use.
+        const Xmm res(result.getIdx()), high((result.getIdx() + 1) % 16);
+        c_.movq(res, c_.rax);
+        c_.movq(high, c_.rdx);
+        c_.punpcklqdq(res, high);
+    } else if (result.getIdx() != Operand::RAX) {
+        c_.mov(Reg64(result.getIdx()), c_.rax);
+    }
+    if (call.result_shadow) c_.movq(*call.result_shadow, c_.rax);
+    for (int r = 0; r < 16; ++r) {
+        if (call.saved_gprs & (1u << r)) c_.mov(Reg64(r), saved_gpr(r));
+        if (call.saved_xmms & (1u << r)) c_.movdqu(Xmm(r), saved_xmm(r));
+    }
+    c_.jmp(*call.resume, CodeGenerator::T_NEAR);
 }
 
 void BlockEmitter::emit_out_of_line() {

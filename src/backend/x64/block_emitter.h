@@ -8,6 +8,7 @@
 // inline emitter calls the opcode's reference function, and inline emitters
 // whose fast path cannot give the exact Arm result call it out of line.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -103,6 +104,19 @@ private:
     void fallback_out_of_line(const ir::Inst& inst, std::initializer_list<Xbyak::Reg> args, const Xbyak::Reg& result,
                               Xbyak::Label& entry, Xbyak::Label& resume,
                               std::optional<Xbyak::Xmm> result_shadow = std::nullopt);
+    // A call of fallback_out_of_line, emitted with the rest of the out-of-line code.
+    struct FallbackCall {
+        const ir::Inst* inst;
+        std::array<Xbyak::Reg, 3> args;  // an instruction's operands: at most three
+        size_t num_args;
+        Xbyak::Reg result;
+        Xbyak::Label* entry;
+        Xbyak::Label* resume;
+        uint32_t saved_gprs;
+        uint32_t saved_xmms;
+        std::optional<Xbyak::Xmm> result_shadow;
+    };
+    void emit_fallback_call(const FallbackCall& call);
     Xbyak::Label& new_label() { return labels_.emplace_back(); }
     void emit_out_of_line();
 
@@ -274,6 +288,7 @@ private:
     };
     std::deque<VecConstant> constants_;
     std::vector<std::function<void()>> out_of_line_;
+    std::vector<FallbackCall> fallback_calls_;
 };
 
 }  // namespace ferry::x64

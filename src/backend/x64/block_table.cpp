@@ -17,6 +17,9 @@ BlockTable::BlockTable(bool chaining)
 }
 
 const void* BlockTable::find(const BlockKey& key) const {
+    // The indirect table holds a recent block per slot (and never a dropped one): most lookups stop there.
+    const abi::IndirectEntry& slot = indirect_[abi::indirect_index(key.pc)];
+    if (slot.pc == key.pc && slot.flags == key.flags) return slot.code;
     auto it = blocks_.find(key);
     return it == blocks_.end() ? nullptr : it->second.entry;
 }
@@ -52,18 +55,19 @@ void BlockTable::add(const BlockKey& key, uint64_t end_pc, const void* entry, st
         info.outgoing.push_back(index);
         sites_by_target_[site.target].push_back(index);
     }
-    blocks_[key] = std::move(info);
+    const BlockInfo& added = blocks_.insert_or_assign(key, std::move(info)).first->second;
     by_pc_.emplace(key.pc, key.flags);
     accesses_.insert(accesses_.end(), accesses.begin(), accesses.end());
 
     if (!chaining_) return;
     // Incoming jumps (including this block's own jumps to itself) go straight here;
     // outgoing jumps to blocks that already exist go straight there.
-    for (size_t index : sites_by_target_[key]) {
-        link(sites_[index], entry);
-        ++chained_links_;
-    }
-    for (size_t index : blocks_[key].outgoing) {
+    if (auto in = sites_by_target_.find(key); in != sites_by_target_.end())
+        for (size_t index : in->second) {
+            link(sites_[index], entry);
+            ++chained_links_;
+        }
+    for (size_t index : added.outgoing) {
         LinkSite& site = sites_[index];
         if (site.target == key) continue;
         if (const void* target = find(site.target)) {

@@ -39,7 +39,16 @@ void translate_instruction(Translator& t, uint32_t word) {
 
 ir::Block translate_block(uint64_t pc, const FetchFn& fetch, const TranslateOptions& options) {
     ir::Block block;
+    translate_block(block, pc, fetch, options);
+    return block;
+}
+
+void translate_block(ir::Block& block, uint64_t pc, const FetchFn& fetch, const TranslateOptions& options) {
+    std::vector<ir::Inst> storage = std::move(block.insts);
+    storage.clear();
+    block = ir::Block{};
     block.pc = pc;
+    block.insts = std::move(storage);
     Translator t(block, pc, options);
     const uint64_t page_end = (pc & ~uint64_t{0xfff}) + 0x1000;
     const unsigned limit = options.single_step ? 1 : options.max_instructions;
@@ -64,7 +73,6 @@ ir::Block translate_block(uint64_t pc, const FetchFn& fetch, const TranslateOpti
         }
     }
     block.end_pc = block.pc + 4 * uint64_t{block.guest_instructions};
-    return block;
 }
 
 ir::Block translate_one(uint64_t pc, uint32_t word) {

@@ -80,6 +80,9 @@ public:
 // Translates one block starting at pc. Never fails: an unfetchable first
 // instruction gives a block that raises InstructionAbort.
 ir::Block translate_block(uint64_t pc, const FetchFn& fetch, const TranslateOptions& options = {});
+// The same into `block`, whose instruction storage is reused (a JIT translates
+// block after block into one scratch block).
+void translate_block(ir::Block& block, uint64_t pc, const FetchFn& fetch, const TranslateOptions& options = {});
 
 // Translates a single instruction word at pc into its own block (tests, fuzzer).
 ir::Block translate_one(uint64_t pc, uint32_t word);

@@ -1,7 +1,6 @@
-#include <map>
+#include <bit>
 #include <numeric>
 #include <optional>
-#include <tuple>
 #include <vector>
 
 #include "ir/passes/passes.h"
@@ -48,14 +47,46 @@ std::optional<ValueId> rewrite(const Block& block, Inst& inst) {
     }
 }
 
+bool same_operation(const Inst& a, const Inst& b) {
+    return a.op == b.op && a.type == b.type && a.args == b.args && a.imm0 == b.imm0 && a.imm1 == b.imm1;
+}
+
+uint64_t operation_hash(const Inst& inst) {
+    constexpr uint64_t kMix = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (static_cast<uint64_t>(inst.op) << 8 | static_cast<uint64_t>(inst.type)) * kMix;
+    for (ValueId a : inst.args) h = (h ^ a) * kMix;
+    h = (h ^ inst.imm0) * kMix;
+    h = (h ^ inst.imm1) * kMix;
+    return h ^ (h >> 29);
+}
+
+// The first instruction of each distinct pure operation: an open-addressing
+// table of value ids (at most half full), keyed by the instructions themselves.
+class FirstOccurrence {
+public:
+    explicit FirstOccurrence(size_t max_entries) : slots_(std::bit_ceil(2 * max_entries + 1), kNoValue) {}
+
+    // The earlier instruction doing what block.at(id) does, else remembers id and returns it.
+    ValueId find_or_add(const Block& block, ValueId id) {
+        const Inst& inst = block.at(id);
+        const size_t mask = slots_.size() - 1;
+        for (size_t i = operation_hash(inst) & mask;; i = (i + 1) & mask) {
+            if (slots_[i] == kNoValue) return slots_[i] = id;
+            if (same_operation(block.at(slots_[i]), inst)) return slots_[i];
+        }
+    }
+
+private:
+    std::vector<ValueId> slots_;
+};
+
 }  // namespace
 
 void simplify(Block& block) {
     const ValueId n = static_cast<ValueId>(block.insts.size());
     std::vector<ValueId> replacement(n);
     std::iota(replacement.begin(), replacement.end(), ValueId{0});
-    using Key = std::tuple<Opcode, Type, ValueId, ValueId, ValueId, uint64_t, uint64_t>;
-    std::map<Key, ValueId> seen;
+    FirstOccurrence seen(n);
     // Same pure operation of the same operands: the first one's value.
     for (ValueId i = 0; i < n; ++i) {
         Inst& inst = block.insts[i];
@@ -71,10 +102,8 @@ void simplify(Block& block) {
             inst.removed = true;
             continue;
         }
-        const Key key{inst.op, inst.type, inst.args[0], inst.args[1], inst.args[2], inst.imm0, inst.imm1};
-        const auto [it, fresh] = seen.emplace(key, i);
-        if (!fresh) {
-            replacement[i] = it->second;
+        if (const ValueId first = seen.find_or_add(block, i); first != i) {
+            replacement[i] = first;
             inst.removed = true;
         }
     }
