@@ -148,11 +148,9 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     }
 }
 
-// The reference function: Vec128 fn(CpuState*, const Vec128* args, imm0, imm1, type),
-// its Vec128 result back in rax:rdx.
-void BlockEmitter::emit_call(const ir::Inst& inst) {
-    ra_.spill_caller_saved();
-    ra_.store_args_as_vec128(abi::kCallArgsOffset);
+// The call itself, with inst's arguments already stored at kCallArgsOffset:
+// Vec128 fn(CpuState*, const Vec128* args, imm0, imm1, type), result in rax:rdx.
+void BlockEmitter::call_reference(const ir::Inst& inst) {
     c_.mov(c_.rdi, abi::kState);
     c_.lea(c_.rsi, c_.ptr[c_.rsp + abi::kCallArgsOffset]);
     c_.mov(c_.rdx, inst.imm0);
@@ -160,6 +158,13 @@ void BlockEmitter::emit_call(const ir::Inst& inst) {
     c_.mov(c_.r8d, static_cast<uint32_t>(inst.type));
     c_.mov(c_.rax, reinterpret_cast<uint64_t>(ir::semantic_fn(inst.op)));
     c_.call(c_.rax);
+}
+
+// The reference function as the only code for inst.
+void BlockEmitter::emit_call(const ir::Inst& inst) {
+    ra_.spill_caller_saved();
+    ra_.store_args_as_vec128(abi::kCallArgsOffset);
+    call_reference(inst);
     ra_.after_call();
     if (inst.type == ir::Type::Void) return;
     if (inst.type == ir::Type::U128) {
@@ -211,13 +216,7 @@ void BlockEmitter::emit_fallback_call(const FallbackCall& call) {
             c_.mov(c_.qword[c_.rsp + offset + 8], 0);
         }
     }
-    c_.mov(c_.rdi, abi::kState);
-    c_.lea(c_.rsi, c_.ptr[c_.rsp + abi::kCallArgsOffset]);
-    c_.mov(c_.rdx, inst.imm0);
-    c_.mov(c_.rcx, inst.imm1);
-    c_.mov(c_.r8d, static_cast<uint32_t>(inst.type));
-    c_.mov(c_.rax, reinterpret_cast<uint64_t>(ir::semantic_fn(inst.op)));
-    c_.call(c_.rax);
+    call_reference(inst);
     if (result.isXMM()) {
         // Through a neighbour XMM, restored below if it was in use.
         const Xmm res(result.getIdx()), high((result.getIdx() + 1) % 16);

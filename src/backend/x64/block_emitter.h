@@ -100,6 +100,7 @@ private:
     void emit_inst(const ir::Inst& inst, ir::ValueId id);
     bool only_user_is_next(ir::ValueId v) const;
     std::optional<Cond> fused_cond(ir::ValueId v);
+    void call_reference(const ir::Inst& inst);
     void emit_call(const ir::Inst& inst);
     void fallback_out_of_line(const ir::Inst& inst, std::initializer_list<Xbyak::Reg> args, const Xbyak::Reg& result,
                               Xbyak::Label& entry, Xbyak::Label& resume,
