@@ -18,10 +18,14 @@ BlockTable::BlockTable(bool chaining)
 
 const void* BlockTable::find(const BlockKey& key) const {
     // The indirect table holds a recent block per slot (and never a dropped one): most lookups stop there.
-    const abi::IndirectEntry& slot = indirect_[abi::indirect_index(key.pc)];
+    abi::IndirectEntry& slot = indirect_[abi::indirect_index(key.pc)];
     if (slot.pc == key.pc && slot.flags == key.flags) return slot.code;
     auto it = blocks_.find(key);
-    return it == blocks_.end() ? nullptr : it->second.entry;
+    if (it == blocks_.end()) return nullptr;
+    // The dispatcher only sees a known block after its slot went to another
+    // one: take the slot back, so that the next indirect jump there hits.
+    slot = {key.pc, key.flags, it->second.entry, 0};
+    return it->second.entry;
 }
 
 void BlockTable::link(LinkSite& site, const void* target) {
