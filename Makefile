@@ -11,7 +11,7 @@ APT_PACKAGES = build-essential cmake ninja-build ccache pkg-config \
   libgtest-dev libgmock-dev googletest libbenchmark-dev \
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
   qemu-user busybox-static dpkg-dev gdb-multiarch xz-utils bzip2 \
-  qemu-system-arm device-tree-compiler zlib1g-dev cpio
+  qemu-system-arm device-tree-compiler zlib1g-dev python3 cpio
 
 .PHONY: all deps build san run test test-unit test-san bench fuzz clean
 

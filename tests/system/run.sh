@@ -77,7 +77,7 @@ bad() {
 
 [ -x "$FERRY" ] || { echo "FAIL: $FERRY not built"; exit 1; }
 [ -n "$QEMU" ] || echo "note: qemu-system-aarch64 not installed: outputs are not compared"
-for program in hello exit_code semihost_file dtb gic_timer exceptions mmu timer_wfi; do
+for program in hello exit_code semihost_file dtb gic_timer exceptions mmu timer_wfi uart_echo; do
     build "$program" || fail "building $program"
 done
 build dtb dtb_high 0x40200000 || fail "building dtb_high"
@@ -96,6 +96,18 @@ check mmu 0 virt                                # cortex-a53: 4K and 64K granule
 check mmu.max 0 virt -cpu max                   # 4K, 16K and 64K
 check timer_wfi 0 virt
 check timer_wfi.gicv3 0 virt,gic-version=3
+
+# The console: -serial file: gets what the UART prints; on a terminal,
+# -nographic passes input through, Ctrl-A A sends Ctrl-A, Ctrl-A X quits.
+rm -f "$OUT/serial.txt"
+run "$FERRY" serial-file "$OUT/ferry" -M virt -semihosting -serial "file:$OUT/serial.txt" -kernel "$OUT/hello.elf"
+if [ "$(cat "$OUT/ferry/serial-file.status")" = 0 ] && grep -q "hello from kernel_main" "$OUT/serial.txt" &&
+    ! grep -q "hello from kernel_main" "$OUT/ferry/serial-file.out"; then
+    echo "ok   -serial file: the UART output is in the file"
+else
+    fail "-serial file: status $(cat "$OUT/ferry/serial-file.status"), file: $(head -c 200 "$OUT/serial.txt" 2>/dev/null)"
+fi
+"$HERE/console.py" "$FERRY" "$OUT/uart_echo.elf" || failures=$((failures + 1))
 
 bad "missing kernel" -M virt -kernel "$OUT/no-such-kernel"
 echo "just text" >"$OUT/not-a-kernel.txt"
