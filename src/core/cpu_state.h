@@ -29,8 +29,10 @@ enum class ExitReason : uint32_t {
     // System mode only (CpuState::system set):
     HypervisorCall,  // HVC: exit_info = imm16; pc = next instruction
     SecureMonitorCall,  // SMC: exit_info = imm16; pc = next instruction
-    WaitForInterrupt,   // WFI/WFE: pc = next instruction
+    WaitForInterrupt,   // WFI: pc = next instruction
     ExceptionReturn,    // ERET: pc = the ERET (the run loop performs it)
+    WaitForEvent,       // WFE: pc = next instruction
+    SendEvent,          // SEV/SEVL: pc = next instruction
 };
 
 struct CpuState {

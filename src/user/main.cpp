@@ -77,6 +77,8 @@ void handle_exit(Process& p, ExitReason reason, const FaultHooks& hooks) {
     case ExitReason::SecureMonitorCall:
     case ExitReason::WaitForInterrupt:
     case ExitReason::ExceptionReturn:
+    case ExitReason::WaitForEvent:
+    case ExitReason::SendEvent:
         break;
     }
     p.signals.deliver(p);

@@ -271,6 +271,27 @@ TEST(SystemCpuException, WfiWakesOnInterruptLine) {
     EXPECT_EQ(m.x(1), 1u);
 }
 
+TEST(SystemCpuException, WfeAfterSevlReturnsAtOnce) {
+    // SEVL sets the event register; the WFE consumes it instead of sleeping
+    // (nothing else would ever wake this run).
+    Machine m;
+    m.program({0xd50320bf /* sevl */, 0xd503205f /* wfe */, kMovX1One, kExit0, kExit1});
+    m.run();
+    EXPECT_EQ(m.x(1), 1u);
+}
+
+TEST(SystemCpuException, WfeSleepsUntilAnInterruptLine) {
+    Machine m;
+    m.program({0xd503205f /* wfe */, kMovX1One, kExit0, kExit1});
+    std::thread raiser([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        m.cpu->interrupts().set_line(system::CpuLine::Irq, true);  // masked: wakes the WFE only
+    });
+    m.run();
+    raiser.join();
+    EXPECT_EQ(m.x(1), 1u);
+}
+
 struct ModelIds {
     const char* name;
     uint64_t midr, mmfr0, isar0;

@@ -44,12 +44,17 @@ bool EXCEPTION(Translator& t, Insn in) {
 
 // Every hint (NOP, YIELD, WFE, WFI, SEV, SEVL and the unallocated ones, which
 // the architecture defines as NOPs) does nothing observable for one process.
-// In system mode WFI leaves to the run loop, which idles until an interrupt;
-// WFE stays a NOP (a permitted spurious wake-up: with one core no SEV comes).
+// In system mode WFI, WFE and SEV/SEVL leave to the run loop, which idles
+// until an interrupt (or an event) and keeps the event register.
 bool HINT(Translator& t, Insn in) {
-    constexpr unsigned kWfi = 0b0000'011;  // CRm:op2
-    if (t.system && ((in["CRm"] << 3) | in["op2"]) == kWfi)
-        exit_with(t, ExitReason::WaitForInterrupt, 0, t.next_pc());
+    enum : unsigned { WFE = 0b0000'010, WFI = 0b0000'011, SEV = 0b0000'100, SEVL = 0b0000'101 };  // CRm:op2
+    if (!t.system) return true;
+    switch ((in["CRm"] << 3) | in["op2"]) {
+    case WFI: exit_with(t, ExitReason::WaitForInterrupt, 0, t.next_pc()); break;
+    case WFE: exit_with(t, ExitReason::WaitForEvent, 0, t.next_pc()); break;
+    case SEV:
+    case SEVL: exit_with(t, ExitReason::SendEvent, 0, t.next_pc()); break;
+    }
     return true;
 }
 

@@ -112,6 +112,8 @@ public:
     // condition variable let a WFI sleep until one rises.
     std::atomic<uint32_t> lines{0};
     std::atomic<bool> wake_requested{false};
+    // The event register WFE waits on: set by SEV/SEVL and exception returns.
+    bool event_register = false;
     std::atomic<bool> stop_requested{false};
     std::mutex wait_mutex;
     std::condition_variable wait_cv;

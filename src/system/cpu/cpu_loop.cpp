@@ -1,5 +1,6 @@
 #include "system/cpu/cpu_loop.h"
 
+#include "ir/cpu_features.h"
 #include "system/cpu/exceptions.h"
 
 namespace ferry::system {
@@ -48,7 +49,10 @@ namespace {
 constexpr uint16_t kSemihostingImm = 0xf000;
 constexpr uint64_t kHcrTwi = 1u << 13;
 // WFx trap ISS: CV = 1, COND = AL, TI = 0 (WFI).
-constexpr uint32_t kWfiTrapIss = (1u << 24) | (0xeu << 20);
+constexpr uint64_t kHcrTwe = 1u << 14;
+constexpr uint64_t kCntkctlEvnten = 1u << 2;
+constexpr uint32_t kWfxTrapIss = (1u << 24) | (0xeu << 20);  // CV = 1, COND = AL
+constexpr uint32_t kWfxTrapIssWfe = 1;                        // TI
 }  // namespace
 
 CpuLoop::CpuLoop(CpuContext& context, Engine& engine) : c_(context), engine_(engine), alarm_(context) {}
@@ -123,7 +127,9 @@ void CpuLoop::handle_exit(ExitReason reason) {
     case ExitReason::SecureMonitorCall: secure_monitor_call(imm16); return;
     case ExitReason::Breakpoint: take_synchronous({ExceptionClass::Brk, imm16, {}}, s.pc); return;
     case ExitReason::Halt: halt(imm16); return;
-    case ExitReason::WaitForInterrupt: wait_for_interrupt(); return;
+    case ExitReason::WaitForInterrupt: wait_for(Wfx::Interrupt); return;
+    case ExitReason::WaitForEvent: wait_for(Wfx::Event); return;
+    case ExitReason::SendEvent: c_.event_register = true; return;
     case ExitReason::ExceptionReturn: exception_return(c_); return;
     case ExitReason::InstructionAbort: {
         // The block that raised it must not outlive this fault: the guest will map the page.
@@ -184,20 +190,35 @@ void CpuLoop::halt(uint16_t imm16) {
 // WFI: trapped by SCTLR_EL1.nTWI = 0 at EL0 or HCR_EL2.TWI below EL2;
 // otherwise sleeps until an interrupt line is asserted (masked or not), the
 // next timer event, wake() or stop().
-void CpuLoop::wait_for_interrupt() {
+void CpuLoop::wait_for(Wfx kind) {
     CpuState& s = c_.state;
-    const uint64_t wfi_pc = s.pc - 4;
-    if (c_.el() == 0 && !(c_.regs.sctlr[1] & bits::SCTLR_NTWI)) {
-        take_synchronous({ExceptionClass::WfxTrap, kWfiTrapIss, {}}, wfi_pc);
+    const uint64_t insn_pc = s.pc - 4;
+    const bool event = kind == Wfx::Event;
+    const uint32_t iss = kWfxTrapIss | (event ? kWfxTrapIssWfe : 0);
+    if (c_.el() == 0 && !(c_.regs.sctlr[1] & (event ? bits::SCTLR_NTWE : bits::SCTLR_NTWI))) {
+        take_synchronous({ExceptionClass::WfxTrap, iss, {}}, insn_pc);
         return;
     }
-    if (c_.config.has_el2 && c_.el() <= 1 && (c_.regs.hcr_el2 & kHcrTwi)) {
-        take_synchronous_to(2, {ExceptionClass::WfxTrap, kWfiTrapIss, {}}, wfi_pc);
+    if (c_.config.has_el2 && c_.el() <= 1 && (c_.regs.hcr_el2 & (event ? kHcrTwe : kHcrTwi))) {
+        take_synchronous_to(2, {ExceptionClass::WfxTrap, iss, {}}, insn_pc);
+        return;
+    }
+    if (event && c_.event_register) {
+        c_.event_register = false;
         return;
     }
     c_.timer.update();
     auto woken = [&] { return interrupt_pending(c_) || c_.wake_requested.load() || c_.stop_requested.load(); };
-    const std::optional<Clock::time_point> deadline = c_.timer.next_deadline();
+    std::optional<Clock::time_point> deadline = c_.timer.next_deadline();
+    if (event) {
+        // The timer's event stream (CNTKCTL_EL1.EVNTEN) bounds a WFE: an
+        // event every 2^(EVNTI+1) counter ticks, which Linux relies on.
+        if (const uint64_t cntkctl = c_.regs.cntkctl_el1; cntkctl & kCntkctlEvnten) {
+            const uint64_t ticks = uint64_t{2} << ((cntkctl >> 4) & 0xf);
+            const auto next_event = Clock::now() + std::chrono::nanoseconds(ticks * 1'000'000'000 / cpu::kCounterFrequency);
+            deadline = deadline ? std::min(*deadline, next_event) : next_event;
+        }
+    }
     if (!woken()) {
         if (c_.callbacks.wait_for_interrupt) {
             c_.callbacks.wait_for_interrupt(deadline);
@@ -210,6 +231,7 @@ void CpuLoop::wait_for_interrupt() {
         }
     }
     c_.wake_requested = false;
+    c_.event_register = false;
 }
 
 }  // namespace ferry::system

@@ -48,7 +48,10 @@ private:
     void hypervisor_call(uint16_t imm16);
     void secure_monitor_call(uint16_t imm16);
     void halt(uint16_t imm16);
-    void wait_for_interrupt();
+    enum class Wfx { Interrupt, Event };
+    // WFI, or WFE: idles the host thread until an interrupt, a wake-up or (WFE)
+    // an event; traps as SCTLR_EL1.nTW* and HCR_EL2.TW* say.
+    void wait_for(Wfx kind);
     Syndrome fault_syndrome(ExitReason reason);
 
     CpuContext& c_;

@@ -60,6 +60,7 @@ bool illegal_return(const CpuContext& c, uint64_t spsr) {
 
 void exception_return(CpuContext& c) {
     CpuState& s = c.state;
+    c.event_register = true;  // an exception return is an event (WFE after ERET does not sleep)
     const unsigned from = c.el();
     const uint64_t spsr = c.regs.spsr[from];
     const auto spsr_daif = static_cast<uint32_t>(spsr) & pstate::DAIF;

@@ -30,7 +30,7 @@ namespace reg {
 // Register bits the CPU acts on.
 namespace bits {
 inline constexpr uint64_t SCTLR_M = 1u << 0, SCTLR_A = 1u << 1, SCTLR_SA = 1u << 3, SCTLR_UMA = 1u << 9;
-inline constexpr uint64_t SCTLR_DZE = 1u << 14, SCTLR_UCT = 1u << 15, SCTLR_NTWI = 1u << 16;
+inline constexpr uint64_t SCTLR_DZE = 1u << 14, SCTLR_UCT = 1u << 15, SCTLR_NTWI = 1u << 16, SCTLR_NTWE = 1u << 18;
 inline constexpr uint64_t SCTLR_WXN = 1u << 19, SCTLR_UCI = 1u << 26;
 inline constexpr uint64_t HCR_FMO = 1u << 3, HCR_IMO = 1u << 4, HCR_AMO = 1u << 5, HCR_TSC = 1u << 19;
 inline constexpr uint64_t HCR_TGE = 1u << 27, HCR_RW = 1u << 31, HCR_HCD = uint64_t{1} << 29;
