@@ -165,10 +165,7 @@ int run(const Options& options) {
 }  // namespace ferry::user
 
 int main(int argc, char** argv) {
-    if (const std::string missing = ferry::missing_host_features(); !missing.empty()) {
-        std::fprintf(stderr, "ferry-user: this x86-64 host lacks %s, which Ferry needs\n", missing.c_str());
-        return 1;
-    }
+    if (!ferry::host_has_required_features("ferry-user")) return 1;
     ferry::user::Options options;
     switch (ferry::user::parse_options(argc, argv, options)) {
     case ferry::user::ParseResult::ExitOk: return 0;

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "backend/interp/interpreter.h"
 #include "core/cpu_state.h"
 #include "frontend/a64/translator.h"
@@ -31,6 +33,15 @@ inline void run_words(CpuState& s, const std::vector<uint32_t>& words, uint64_t 
         interp::run_block(b, s);
         if (s.exit_reason != ExitReason::None) return;
     }
+}
+
+// One instruction as its own block at pc, whose IR must verify.
+inline CpuState run_verified(uint32_t word, CpuState s, uint64_t pc = 0x10000) {
+    s.pc = pc;
+    const ir::Block block = a64::translate_one(pc, word);
+    EXPECT_EQ(ir::verify(block), "");
+    interp::run_block(block, s);
+    return s;
 }
 
 inline CpuState run_one(CpuState s, uint32_t word, uint64_t pc = 0x10000) {

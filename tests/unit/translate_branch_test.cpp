@@ -20,10 +20,7 @@ using test::Z;
 constexpr uint64_t kPc = 0x10000;
 
 CpuState run(uint32_t word, CpuState s = test::make_state()) {
-    s.pc = kPc;
-    const ir::Block block = a64::translate_one(kPc, word);
-    EXPECT_EQ(ir::verify(block), "");
-    interp::run_block(block, s);
+    s = test::run_verified(word, s, kPc);
     EXPECT_EQ(s.exit_reason, ExitReason::None);
     return s;
 }

@@ -17,11 +17,7 @@ namespace {
 constexpr uint64_t kPc = 0x10000;
 
 CpuState run(uint32_t word, CpuState s = test::make_state()) {
-    s.pc = kPc;
-    const ir::Block block = a64::translate_one(kPc, word);
-    EXPECT_EQ(ir::verify(block), "");
-    interp::run_block(block, s);
-    return s;
+    return test::run_verified(word, s, kPc);
 }
 
 // Runs one instruction and expects it to be UNDEF at kPc.

@@ -202,10 +202,7 @@ int run_machine(const SystemOptions& options) {
 }  // namespace ferry::system
 
 int main(int argc, char** argv) {
-    if (const std::string missing = ferry::missing_host_features(); !missing.empty()) {
-        std::fprintf(stderr, "ferry-system: this x86-64 host lacks %s, which Ferry needs\n", missing.c_str());
-        return 1;
-    }
+    if (!ferry::host_has_required_features("ferry-system")) return 1;
     ferry::system::SystemOptions options;
     switch (ferry::system::parse_system_options(argc, argv, options)) {
     case ferry::system::ParseResult::ExitOk: return 0;
