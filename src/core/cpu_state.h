@@ -33,6 +33,11 @@ enum class ExitReason : uint32_t {
     ExceptionReturn,    // ERET: pc = the ERET (the run loop performs it)
     WaitForEvent,       // WFE: pc = next instruction
     SendEvent,          // SEV/SEVL: pc = next instruction
+    // Debugging (core/debug.h); the instruction at pc has not executed:
+    DebugBreakpoint,    // a debugger breakpoint at pc
+    Watchpoint,         // an access by the instruction at pc hit a watchpoint:
+                        // fault_address = the address accessed, exit_info = the
+                        // WatchKind of the watchpoint it hit
 };
 
 struct CpuState {
@@ -86,6 +91,11 @@ struct CpuState {
     // The softmmu TLB of the current EL (core/soft_tlb.h), which translated
     // code looks up inline; kept by the system CPU whenever PSTATE.EL changes.
     const SoftTlbEntry* soft_tlb = nullptr;
+
+    // ---- Debugging ----
+    // The debugger's watchpoints (a const WatchList*, core/debug.h), or
+    // nullptr: the reference memory accesses check each access against them.
+    const void* watchpoints = nullptr;
 };
 
 }  // namespace ferry

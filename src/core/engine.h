@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/cpu_state.h"
+#include "core/debug.h"
 #include "frontend/a64/translator.h"
 
 namespace ferry {
@@ -61,6 +62,20 @@ public:
     // Forget the blocks whose (pc, translation flags) `doomed` picks
     // (system mode: the mappings of one ASID changed).
     void invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)>& doomed);
+
+    // Debugging (core/debug.h). Inserting or removing a breakpoint drops the
+    // translated code around it; the first watchpoint switches translated
+    // code to out-of-line memory accesses and the last one switches it back.
+    void insert_breakpoint(uint64_t va);
+    void remove_breakpoint(uint64_t va);
+    void insert_watchpoint(const Watchpoint& w);
+    // false if no such watchpoint was inserted.
+    bool remove_watchpoint(const Watchpoint& w);
+    void remove_all_debug_points();
+    // Runs exactly the one guest instruction at state.pc, ignoring any
+    // breakpoint there (a debugger stepping off it), and returns how it left:
+    // ExitReason::None if it simply completed (state.pc is the next one).
+    ExitReason step();
 
     // The host signal handler asks: which guest instruction made the access
     // at host_pc (inside JIT code)? Falls back to state.fault_pc.

@@ -79,6 +79,8 @@ void handle_exit(Process& p, ExitReason reason, const FaultHooks& hooks) {
     case ExitReason::ExceptionReturn:
     case ExitReason::WaitForEvent:
     case ExitReason::SendEvent:
+    case ExitReason::DebugBreakpoint:  // the debugger's, handled before this
+    case ExitReason::Watchpoint:
         break;
     }
     p.signals.deliver(p);

@@ -121,7 +121,9 @@ void CpuLoop::handle_exit(ExitReason reason) {
     switch (reason) {
     case ExitReason::None:
     case ExitReason::ExitRequest:
-    case ExitReason::CodeModified: return;
+    case ExitReason::CodeModified:
+    case ExitReason::DebugBreakpoint:  // the debugger's: the guest stays where it is
+    case ExitReason::Watchpoint: return;
     case ExitReason::Syscall: take_synchronous({ExceptionClass::Svc, imm16, {}}, s.pc); return;
     case ExitReason::HypervisorCall: hypervisor_call(imm16); return;
     case ExitReason::SecureMonitorCall: secure_monitor_call(imm16); return;
