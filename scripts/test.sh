@@ -213,8 +213,9 @@ else
 fi
 
 # Suites with their own driver: system calls and signals, FP/SIMD programs,
-# bare-metal programs under ferry-system against qemu-system-aarch64.
-for suite in user guest_fp system; do
+# bare-metal programs under ferry-system against qemu-system-aarch64, the
+# -d log items, the gdb stub driven by gdb-multiarch.
+for suite in user guest_fp system logging gdb; do
     [ -x "$ROOT/tests/$suite/run.sh" ] || continue
     section "tests/$suite"
     "$ROOT/tests/$suite/run.sh" "$BUILD_DIR" 2>&1 | tee "$LOG/$suite.log"
