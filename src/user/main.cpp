@@ -7,12 +7,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 #include "common/log.h"
 #include "core/engine.h"
 #include "core/host_cpu.h"
+#include "debug/gdb_server.h"
 #include "user/address_space.h"
 #include "user/elf_loader.h"
+#include "user/gdb_target.h"
 #include "user/host_fault.h"
 #include "user/options.h"
 #include "user/process.h"
@@ -87,13 +91,18 @@ void handle_exit(Process& p, ExitReason reason, const FaultHooks& hooks) {
 }
 
 int run(const Options& options) {
+    std::string error;
+    std::unique_ptr<debug::GdbServer> gdb;
+    if (!options.gdb.empty() && !(gdb = debug::GdbServer::open(options.gdb, error))) {
+        std::fprintf(stderr, "ferry-user: %s\n", error.c_str());
+        return 1;
+    }
     AddressSpace mem;
     CpuState cpu;
     Process p(cpu, mem, options);
 
     const std::string host_program = p.host_path(options.program);
     LoadedImage image;
-    std::string error;
     if (!load_elf(mem, host_program, image, error)) {
         std::fprintf(stderr, "ferry-user: %s: %s\n", options.program.c_str(), error.c_str());
         return 1;
@@ -143,11 +152,12 @@ int run(const Options& options) {
     };
     Engine engine(cpu, fetch, engine_options);
     mem.on_code_invalidated = [&engine](uint64_t lo, uint64_t hi) { engine.invalidate(lo, hi); };
-    p.exit = [&engine, &options](int status) {
+    auto finish = [&engine, &options](int status) {
         if (options.stats) log::printf("%s", engine.stats_report().c_str());
         std::fflush(nullptr);
         _exit(status);
     };
+    p.exit = finish;
 
     FaultHooks hooks;
     hooks.cpu = &cpu;
@@ -156,10 +166,22 @@ int run(const Options& options) {
     install_fault_handler(hooks);
     p.signals.init(cpu);
 
-    for (;;) {
+    auto run_once = [&engine, &hooks] {
         hooks.last_signal = 0;
-        handle_exit(p, engine.run(), hooks);
+        return engine.run();
+    };
+    if (gdb) {
+        std::optional<int> exit_status;
+        p.exit = [&exit_status](int status) { exit_status = status; };
+        ProcessDebugTarget target(p, engine, run_once, [&](ExitReason reason) { handle_exit(p, reason, hooks); },
+                                  exit_status);
+        if (gdb->serve(target, true) == debug::GdbServer::Ending::Killed) {
+            std::fprintf(stderr, "ferry-user: terminated by the debugger\n");
+            finish(0);
+        }
+        finish(exit_status.value_or(0));
     }
+    for (;;) handle_exit(p, run_once(), hooks);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ void print_help(FILE* out) {
         "  -d item[,...]      log items (-d help lists them)\n"
         "  -D logfile         write logs to logfile instead of stderr\n"
         "  -strace            log every system call\n"
+        "  -g port            wait for gdb on TCP port (or Unix socket path) before the first instruction\n"
         "Ferry's own:\n"
         "  --interp           run the IR interpreter instead of the JIT\n"
         "  --lockstep         run every block in the JIT and the interpreter and compare\n"
@@ -111,7 +112,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         } else if (opt == "--perf-map") {
             o.perf_map = true;
         } else if (opt == "-cpu" || opt == "-E" || opt == "-U" || opt == "-L" || opt == "-d" || opt == "-D" ||
-                   opt == "-0" || opt == "-s") {
+                   opt == "-0" || opt == "-s" || opt == "-g") {
             const char* v = value(opt.c_str());
             if (!v) return ParseResult::ExitError;
             if (opt == "-cpu") {
@@ -153,6 +154,10 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
                 }
             } else if (opt == "-0") {
                 o.argv0 = v;
+            } else if (opt == "-g") {
+                // A port number, or (as newer qemu-aarch64) a Unix socket path.
+                const bool port = std::strspn(v, "0123456789") == std::strlen(v);
+                o.gdb = port ? std::string("tcp::") + v : std::string("unix:") + v + ",server";
             } else if (!parse_size(v, o.stack_size)) {
                 std::fprintf(stderr, "ferry-user: bad stack size '%s'\n", v);
                 return ParseResult::ExitError;

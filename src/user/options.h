@@ -25,6 +25,7 @@ struct Options {
     bool lockstep = false;               // --lockstep
     bool stats = false;                  // --stats
     bool perf_map = false;               // --perf-map
+    std::string gdb;                     // -g PORT|PATH, as GdbServer::open spells it; not forwarded
     std::string program;
     std::vector<std::string> args;       // guest argv[1..]
 

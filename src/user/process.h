@@ -27,7 +27,8 @@ struct Process {
     uint64_t clear_child_tid = 0;
     uint64_t sigreturn_trampoline = 0;  // guest address of "mov x8, #139; svc #0"
 
-    // Ends the process with an exit status (prints --stats, flushes logs).
+    // Ends the process with an exit status (prints --stats, flushes logs);
+    // under the gdb stub it records the status for the debugger instead.
     std::function<void(int status)> exit;
 
     // Maps a guest path to the host path to use (-L sysroot, /proc/self/exe).

@@ -76,13 +76,26 @@ TEST(SystemOptionsTest, Errors) {
     EXPECT_EQ(parse({"-M", "virt", "-m", "lots"}), ParseResult::ExitError);
     EXPECT_EQ(parse({"-M", "virt", "-smp", "2"}), ParseResult::ExitError);
     EXPECT_EQ(parse({"-M", "virt", "-smp", "cpus=1,cores=2"}), ParseResult::ExitError);
-    EXPECT_EQ(parse({"-M", "virt", "-S"}), ParseResult::ExitError);
-    EXPECT_EQ(parse({"-M", "virt", "-s"}), ParseResult::ExitError);
-    EXPECT_EQ(parse({"-M", "virt", "-gdb", "tcp::1234"}), ParseResult::ExitError);
+    EXPECT_EQ(parse({"-M", "virt", "-S"}), ParseResult::ExitError);  // nothing could start the CPU
+    EXPECT_EQ(parse({"-M", "virt", "-gdb"}), ParseResult::ExitError);
     EXPECT_EQ(parse({"-M", "virt", "-serial", "pty"}), ParseResult::ExitError);
     EXPECT_EQ(parse({"-M", "virt", "-kernel"}), ParseResult::ExitError);
     EXPECT_EQ(parse({"-M", "virt", "-bogus"}), ParseResult::ExitError);
     EXPECT_EQ(parse({"-M", "virt", "-semihosting-config", "enable=on,target=gdb"}), ParseResult::ExitError);
+}
+
+TEST(SystemOptionsTest, GdbStub) {
+    SystemOptions o;
+    EXPECT_EQ(parse({"-M", "virt", "-s", "-S"}, o), ParseResult::Run);
+    EXPECT_EQ(o.gdb, "tcp::1234");
+    EXPECT_TRUE(o.start_stopped);
+    SystemOptions u;
+    EXPECT_EQ(parse({"-M", "virt", "-gdb", "unix:/tmp/g.sock,server,nowait"}, u), ParseResult::Run);
+    EXPECT_EQ(u.gdb, "unix:/tmp/g.sock,server,nowait");
+    EXPECT_FALSE(u.start_stopped);
+    SystemOptions none;
+    EXPECT_EQ(parse({"-M", "virt", "-s", "-gdb", "none"}, none), ParseResult::Run);
+    EXPECT_TRUE(none.gdb.empty());
 }
 
 TEST(SystemOptionsTest, AcceptedSmpForms) {

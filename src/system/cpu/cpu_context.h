@@ -115,6 +115,7 @@ public:
     // The event register WFE waits on: set by SEV/SEVL and exception returns.
     bool event_register = false;
     std::atomic<bool> stop_requested{false};
+    std::atomic<bool> debugger_interrupt{false};  // SystemCpu::interrupt_for_debugger
     std::mutex wait_mutex;
     std::condition_variable wait_cv;
     void notify_waiter();

@@ -67,7 +67,34 @@ void CpuLoop::step() {
     handle_exit(engine_.run());
 }
 
+ExitReason CpuLoop::run_for_debugger() {
+    for (;;) {
+        at_block_boundary();
+        if (c_.stop_requested.load() || c_.debugger_interrupt.exchange(false)) return ExitReason::ExitRequest;
+        const ExitReason reason = engine_.run();
+        if (reason == ExitReason::DebugBreakpoint || reason == ExitReason::Watchpoint) return reason;
+        handle_exit(reason);
+    }
+}
+
+ExitReason CpuLoop::step_for_debugger() {
+    synchronize();
+    const ExitReason reason = engine_.step();
+    if (reason != ExitReason::Watchpoint) handle_exit(reason);
+    return reason;
+}
+
 void CpuLoop::at_block_boundary() {
+    synchronize();
+    CpuState& s = c_.state;
+    if (s.pstate & pstate::IL) {
+        take_synchronous({ExceptionClass::IllegalState, 0, {}}, s.pc);
+        return;
+    }
+    take_pending_interrupt(c_);
+}
+
+void CpuLoop::synchronize() {
     CpuState& s = c_.state;
     __atomic_store_n(&s.exit_request, 0u, __ATOMIC_RELEASE);  // before looking at what set it
     if (c_.flush_all_code) {
@@ -82,11 +109,6 @@ void CpuLoop::at_block_boundary() {
     c_.flush_code_asids.clear();
     c_.timer.update();
     alarm_.arm(c_.timer.next_deadline());
-    if (s.pstate & pstate::IL) {
-        take_synchronous({ExceptionClass::IllegalState, 0, {}}, s.pc);
-        return;
-    }
-    take_pending_interrupt(c_);
 }
 
 void CpuLoop::take_synchronous_to(unsigned target_el, const Syndrome& syndrome, uint64_t preferred_return) {
@@ -210,7 +232,10 @@ void CpuLoop::wait_for(Wfx kind) {
         return;
     }
     c_.timer.update();
-    auto woken = [&] { return interrupt_pending(c_) || c_.wake_requested.load() || c_.stop_requested.load(); };
+    auto woken = [&] {
+        return interrupt_pending(c_) || c_.wake_requested.load() || c_.stop_requested.load() ||
+               c_.debugger_interrupt.load();
+    };
     std::optional<Clock::time_point> deadline = c_.timer.next_deadline();
     if (event) {
         // The timer's event stream (CNTKCTL_EL1.EVNTEN) bounds a WFE: an

@@ -39,9 +39,17 @@ public:
     void run();
     // One round: the boundary work, then translated code until it exits, then the exit.
     void step();
+    // Debugging: rounds until stop, a debugger breakpoint or watchpoint exit
+    // (returned), or CpuContext::debugger_interrupt (ExitRequest).
+    ExitReason run_for_debugger();
+    // One instruction, without taking interrupts; a watchpoint exit is
+    // returned without running the instruction.
+    ExitReason step_for_debugger();
 
 private:
     void at_block_boundary();
+    // Drops the translated code that maintenance made stale and updates the timer.
+    void synchronize();
     void handle_exit(ExitReason reason);
     void take_synchronous(const Syndrome& syndrome, uint64_t preferred_return);
     void take_synchronous_to(unsigned target_el, const Syndrome& syndrome, uint64_t preferred_return);

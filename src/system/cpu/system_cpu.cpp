@@ -2,6 +2,7 @@
 
 #include "system/cpu/cpu_context.h"
 #include "system/cpu/cpu_loop.h"
+#include "system/cpu/debug_registers.h"
 
 namespace ferry::system {
 
@@ -26,13 +27,15 @@ struct SystemCpu::Impl final : InterruptTarget {
     CpuContext context;
     Engine engine;
     CpuLoop loop;
+    DebugRegisters debug_registers;
 
     Impl(Bus& bus, TimerSink& timers, SystemCpuCallbacks cb, const SystemCpuConfig& config)
         : callbacks(std::move(cb)),
           context(state, bus, timers, callbacks, config),
           engine(state, [this](uint64_t pc, uint32_t& word) { return context.fetch(pc, word); },
                  engine_options(config, context)),
-          loop(context, engine) {
+          loop(context, engine),
+          debug_registers(context) {
         state.system = static_cast<SystemHooks*>(&context);
     }
 
@@ -87,5 +90,33 @@ bool SystemCpu::write_virtual(uint64_t va, const void* in, size_t bytes) {
 CpuState& SystemCpu::state() { return impl_->state; }
 Engine& SystemCpu::engine() { return impl_->engine; }
 unsigned SystemCpu::current_el() const { return ferry::current_el(impl_->state); }
+
+SystemCpu::DebugStop SystemCpu::run_for_debugger() {
+    switch (impl_->loop.run_for_debugger()) {
+    case ExitReason::DebugBreakpoint: return DebugStop::Breakpoint;
+    case ExitReason::Watchpoint: return DebugStop::Watchpoint;
+    default: return impl_->context.stop_requested.load() ? DebugStop::MachineStopped : DebugStop::Interrupted;
+    }
+}
+
+SystemCpu::DebugStop SystemCpu::step_for_debugger() {
+    const ExitReason reason = impl_->loop.step_for_debugger();
+    if (impl_->context.stop_requested.load()) return DebugStop::MachineStopped;
+    return reason == ExitReason::Watchpoint ? DebugStop::Watchpoint : DebugStop::Stepped;
+}
+
+void SystemCpu::interrupt_for_debugger() {
+    impl_->context.debugger_interrupt = true;
+    impl_->context.request_exit();
+    impl_->context.notify_waiter();
+}
+
+const std::vector<std::string>& SystemCpu::debug_register_names() const { return impl_->debug_registers.names(); }
+
+uint64_t SystemCpu::read_debug_register(size_t index) { return impl_->debug_registers.read(impl_->context, index); }
+
+bool SystemCpu::write_debug_register(size_t index, uint64_t value) {
+    return impl_->debug_registers.write(impl_->context, index, value);
+}
 
 }  // namespace ferry::system

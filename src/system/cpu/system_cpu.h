@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/cpu_state.h"
 #include "core/engine.h"
@@ -122,6 +123,32 @@ public:
     CpuState& state();
     Engine& engine();
     unsigned current_el() const;
+
+    // ---- Debugging (the gdb stub) ----
+    enum class DebugStop {
+        MachineStopped,  // stop() was called: the machine powered off, reset or quit
+        Breakpoint,      // at a debugger breakpoint (Engine::insert_breakpoint), before the instruction
+        Watchpoint,      // an access hit a watchpoint (CpuState fault_address, exit_info), before it
+        Interrupted,     // interrupt_for_debugger()
+        Stepped,         // step_for_debugger() ran its instruction (or took the exception it raised)
+    };
+    // Runs like run() until a debug stop.
+    DebugStop run_for_debugger();
+    // Executes the one instruction at the pc, as QEMU's gdb stub does by
+    // default: no interrupt is taken before it.
+    DebugStop step_for_debugger();
+    // Any thread: makes run_for_debugger() return Interrupted at the next
+    // block boundary (also ends a WFI wait).
+    void interrupt_for_debugger();
+
+    // The system registers a debugger shows (CurrentEL, SCTLR_ELx, TCR,
+    // TTBR0/1, MAIR, VBAR, ESR, FAR, ELR, SPSR, SP_ELx, CNT*...) for the
+    // implemented exception levels, by index into debug_register_names().
+    // Reads have no side effects; a write acts as the guest's MSR would on
+    // translation (TLB and translated code are dropped); false: read-only.
+    const std::vector<std::string>& debug_register_names() const;
+    uint64_t read_debug_register(size_t index);
+    bool write_debug_register(size_t index, uint64_t value);
 
 private:
     struct Impl;

@@ -6,12 +6,14 @@
 #include <optional>
 
 #include "common/log.h"
+#include "debug/gdb_server.h"
 #include "core/host_cpu.h"
 #include "system/cpu/system_cpu.h"
 #include "system/devices/semihosting.h"
 #include "system/virt/board.h"
 #include "system/virt/console.h"
 #include "system/virt/fdt.h"
+#include "system/virt/gdb_target.h"
 #include "system/virt/loader.h"
 #include "system/virt/options.h"
 #include "system/virt/psci.h"
@@ -93,7 +95,8 @@ public:
         return true;
     }
 
-    int run(const BootEntry& entry) {
+    // gdb: the stub to run under (-s, -gdb), or null.
+    int run(const BootEntry& entry, debug::GdbServer* gdb) {
         SystemCpuConfig config;
         config.model = *parse_cpu_model(options_.cpu);
         config.has_el2 = options_.virtualization;
@@ -116,22 +119,42 @@ public:
         }
         board_.connect_cpu(cpu_->interrupts());
         console_.start_input(board_, [this] { end({0, false}); });
-        for (;;) {
-            cpu_->run();
-            if (ending_.exit_status) break;
-            if (!ending_.reset) continue;  // a spurious stop: carry on
-            if (options_.no_reboot) return 0;
-            ending_ = {};
-            BootEntry again;
-            std::string error;
-            if (!load(again, error)) return fail(error);
-            cpu_->reset();
-        }
+        const int status = gdb ? run_under_debugger(*gdb) : run_free();
         if (options_.stats) std::fputs(cpu_->engine().stats_report().c_str(), stderr);
-        return *ending_.exit_status;
+        return status;
     }
 
 private:
+    int run_free() {
+        for (;;) {
+            cpu_->run();
+            if (const std::optional<int> status = after_stop()) return *status;
+        }
+    }
+
+    int run_under_debugger(debug::GdbServer& gdb) {
+        MachineDebugTarget target(*cpu_, [this] { return after_stop(); });
+        switch (gdb.serve(target, options_.start_stopped)) {
+        case debug::GdbServer::Ending::TargetEnded: return target.exit_status();
+        case debug::GdbServer::Ending::Killed: return 0;  // as QEMU on the debugger's k
+        }
+        return 0;
+    }
+
+    // The CPU stopped for the machine's reason: the exit status if the
+    // machine ended; nullopt if it goes on (a reset reloads the images).
+    std::optional<int> after_stop() {
+        if (ending_.exit_status) return ending_.exit_status;
+        if (!ending_.reset) return std::nullopt;  // a spurious stop: carry on
+        if (options_.no_reboot) return 0;
+        ending_ = {};
+        BootEntry again;
+        std::string error;
+        if (!load(again, error)) return fail(error);
+        cpu_->reset();
+        return std::nullopt;
+    }
+
     void end(Ending ending) {
         ending_ = ending;
         cpu_->stop();
@@ -189,12 +212,14 @@ int run_machine(const SystemOptions& options) {
         return 0;
     }
     if (options.kernel.empty()) return fail("no -kernel given (booting firmware is not supported yet)");
+    std::unique_ptr<debug::GdbServer> gdb;
+    if (!options.gdb.empty() && !(gdb = debug::GdbServer::open(options.gdb, error))) return fail(error);
     std::unique_ptr<Console> console = Console::open(options.serial, error);
     if (!console) return fail(error);
     Machine machine(options, *console);
     BootEntry entry;
     if (!machine.load(entry, error)) return fail(error);
-    return machine.run(entry);
+    return machine.run(entry, gdb.get());
 }
 
 }  // namespace

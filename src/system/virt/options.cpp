@@ -42,6 +42,9 @@ void print_help() {
         "  -semihosting           enable semihosting (HLT #0xF000)\n"
         "  -semihosting-config enable=on[,target=native][,arg=ARG...]\n"
         "  -no-reboot             exit instead of resetting\n"
+        "  -s                     shorthand for -gdb tcp::1234\n"
+        "  -S                     do not start the CPU until a debugger says so\n"
+        "  -gdb dev               GDB stub on tcp::PORT, tcp:HOST:PORT or unix:PATH,server\n"
         "  -d item[,...]          log items (-d help lists them)\n"
         "  -D logfile             write logs to logfile instead of stderr\n"
         "Ferry's own:\n"
@@ -201,7 +204,7 @@ bool apply_valued_option(const std::string& opt, const std::string& v, SystemOpt
     else if (opt == "-D") return log::set_file(v.c_str()) || error("cannot open log file %s: %s", v.c_str(), std::strerror(errno));
     else if (opt == "-display" || opt == "-monitor") return v == "none" || error("%s %s is not supported (only none)", opt.c_str(), v.c_str());
     else if (opt == "-net" || opt == "-nic") return v == "none" || error("%s %s is not supported (no network devices yet)", opt.c_str(), v.c_str());
-    else if (opt == "-gdb") return error("-gdb is not supported yet");
+    else if (opt == "-gdb") o.gdb = v == "none" ? "" : v;
     return true;
 }
 
@@ -281,9 +284,10 @@ ParseResult parse_system_options(int argc, char** argv, SystemOptions& o) {
             o.interpreter = true;
         } else if (opt == "--stats") {
             o.stats = true;
-        } else if (opt == "-S" || opt == "-s") {
-            error("%s (GDB stub) is not supported yet", opt.c_str());
-            return ParseResult::ExitError;
+        } else if (opt == "-s") {
+            o.gdb = "tcp::1234";
+        } else if (opt == "-S") {
+            o.start_stopped = true;
         } else {
             error("unknown option '%s' (try -h)", argv[i]);
             return ParseResult::ExitError;
@@ -291,6 +295,11 @@ ParseResult parse_system_options(int argc, char** argv, SystemOptions& o) {
     }
     if (!have_machine) {
         error("no machine specified (use -M virt)");
+        return ParseResult::ExitError;
+    }
+    if (o.start_stopped && o.gdb.empty()) {
+        // QEMU would wait for a monitor's "cont"; Ferry has no monitor to send it yet.
+        error("-S needs a debugger to start the CPU: add -s or -gdb DEVICE");
         return ParseResult::ExitError;
     }
     if (o.serial.empty()) o.serial = o.nographic ? "mon:stdio" : "stdio";

@@ -24,6 +24,8 @@ struct SystemOptions {
     std::string semihosting_cmdline;  // -semihosting-config arg=... (joined by spaces)
     bool no_reboot = false;
     uint32_t log_mask = 0;            // -d
+    std::string gdb;                  // -gdb DEVICE (-s: tcp::1234); empty: no GDB stub
+    bool start_stopped = false;       // -S: the CPU waits for the debugger
     bool interpreter = false, stats = false;  // --interp, --stats (Ferry's own)
 };
 
