@@ -43,7 +43,7 @@ struct Listener {
 std::string system_error(const std::string& spec) { return "gdb: " + spec + ": " + std::strerror(errno); }
 
 // Splits "main,opt,opt" and accepts QEMU's server/wait/nowait options.
-bool strip_options(const std::string& spec, std::string_view text, std::string_view& main, std::string& error) {
+bool split_options(const std::string& spec, std::string_view text, std::string_view& main, std::string& error) {
     const size_t comma = text.find(',');
     main = text.substr(0, comma);
     std::string_view options = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
@@ -117,7 +117,7 @@ bool open_listener(const std::string& spec, Listener& out, std::string& error) {
     std::string_view main;
     if (all_digits(text)) return listen_tcp(spec, "", text, out, error);
     if (text.starts_with("tcp:")) {
-        if (!strip_options(spec, text.substr(4), main, error)) return false;
+        if (!split_options(spec, text.substr(4), main, error)) return false;
         const size_t colon = main.rfind(':');
         if (colon == std::string_view::npos) {
             error = "gdb: bad port in '" + spec + "'";
@@ -126,7 +126,7 @@ bool open_listener(const std::string& spec, Listener& out, std::string& error) {
         return listen_tcp(spec, main.substr(0, colon), main.substr(colon + 1), out, error);
     }
     if (text.starts_with("unix:")) {
-        return strip_options(spec, text.substr(5), main, error) && listen_unix(spec, main, out, error);
+        return split_options(spec, text.substr(5), main, error) && listen_unix(spec, main, out, error);
     }
     error = "gdb: unknown device '" + spec + "' (use tcp::PORT or unix:PATH,server)";
     return false;

@@ -18,8 +18,8 @@ class GdbServer {
 public:
     // spec, as QEMU spells it: "tcp::PORT", "tcp:HOST:PORT", "unix:PATH,server"
     // (",nowait", ",wait" accepted), or a bare "PORT" (ferry-user -g). Binds
-    // and listens; nullptr and a one-line error (e.g. "tcp::1234: Address
-    // already in use") if that fails.
+    // and listens; nullptr and a one-line error for the caller to print
+    // (e.g. "gdb: tcp::1234: Address already in use") if that fails.
     static std::unique_ptr<GdbServer> open(const std::string& spec, std::string& error);
     ~GdbServer();
 

@@ -59,6 +59,18 @@ std::string hex_number(uint64_t value) {
     return text;
 }
 
+std::vector<uint8_t> little_endian(uint64_t value) {
+    std::vector<uint8_t> bytes(8);
+    for (unsigned i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(value >> (8 * i));
+    return bytes;
+}
+
+uint64_t from_little_endian(const std::vector<uint8_t>& bytes) {
+    uint64_t value = 0;
+    for (size_t i = 0; i < bytes.size() && i < 8; ++i) value |= uint64_t{bytes[i]} << (8 * i);
+    return value;
+}
+
 // The one thread is 1; -1 means all threads.
 bool action_applies(std::string_view thread) {
     uint64_t id = 0;
@@ -291,9 +303,7 @@ Outcome PacketHandler::resume(ResumeKind how, std::string_view address) {
     if (!address.empty()) {
         uint64_t pc = 0;
         if (!rsp::parse_hex(address, pc)) return malformed(address);
-        std::vector<uint8_t> bytes(8);
-        for (unsigned i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(pc >> (8 * i));
-        if (!target_.write_register(aarch64_regnum::Pc, bytes)) return reply(kError);
+        if (!target_.write_register(aarch64_regnum::Pc, little_endian(pc))) return reply(kError);
     }
     Outcome outcome{Action::Resume, ""};
     outcome.resume = how;
@@ -345,8 +355,7 @@ std::string PacketHandler::breakpoint_reason() const {
     if (!debugger_reports_swbreak_ && !debugger_reports_hwbreak_) return "";
     std::vector<uint8_t> bytes;
     if (!target_.read_register(aarch64_regnum::Pc, bytes) || bytes.size() != 8) return "";
-    uint64_t pc = 0;
-    for (unsigned i = 0; i < 8; ++i) pc |= uint64_t{bytes[i]} << (8 * i);
+    const uint64_t pc = from_little_endian(bytes);
     if (debugger_reports_swbreak_ && sw_breakpoints_.count(pc)) return "swbreak:;";
     if (debugger_reports_hwbreak_ && hw_breakpoints_.count(pc)) return "hwbreak:;";
     return "";

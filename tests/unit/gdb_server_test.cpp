@@ -532,11 +532,13 @@ TEST_F(GdbServerTest, GdbMultiarchReadsRegistersAndMemory) {
     target_.cpu.nzcv = 0x60000000;
     target_.cpu.v[0] = {0x3ff0000000000000ull, 0};  // d[0] = 1.0
     target_.cpu.x[3] = 1234;
+    target_.cpu.fpcr = 0x03000000;  // FZ, DN
+    target_.cpu.fpsr = 0x08000000;  // QC
     target_.memory[0x40] = 0x5a;
     start(true);
     const std::string command = "gdb-multiarch -nx -batch -ex 'set architecture aarch64' -ex 'target remote :" +
                                 std::to_string(port_) +
-                                "' -ex 'info registers cpsr' -ex 'p $v0.d.f' -ex 'p $x3'"
+                                "' -ex 'info registers cpsr' -ex 'info registers fpsr fpcr' -ex 'p $v0.d.f' -ex 'p $x3'"
                                 " -ex 'x/1xb 0x10040' -ex 'stepi' -ex 'p/x $pc' -ex 'kill' 2>&1";
     FILE* gdb = popen(command.c_str(), "r");
     ASSERT_NE(gdb, nullptr);
@@ -546,6 +548,8 @@ TEST_F(GdbServerTest, GdbMultiarchReadsRegistersAndMemory) {
     EXPECT_EQ(pclose(gdb), 0) << output;
     EXPECT_NE(output.find("EL=1"), std::string::npos) << output;
     EXPECT_NE(output.find(" F I A D "), std::string::npos) << output;
+    EXPECT_NE(output.find("[ QC ]"), std::string::npos) << output;
+    EXPECT_NE(output.find("FZ DN"), std::string::npos) << output;
     EXPECT_NE(output.find("= {1, 0}"), std::string::npos) << output;
     EXPECT_NE(output.find("= 1234"), std::string::npos) << output;
     EXPECT_NE(output.find("0x5a"), std::string::npos) << output;
