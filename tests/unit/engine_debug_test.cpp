@@ -349,9 +349,10 @@ TEST_P(EngineDebug, RemovingTheLastWatchpointRestoresInlineMemory) {
 // ---- System mode ----
 
 // A program turns the MMU on (4K granule, 39-bit VAs, RAM identity-mapped by
-// 2 MB blocks, kDataVa mapped to kDataPa by a page) and stores through
-// kDataVa. The watchpoint is on the virtual address; one on the code itself
-// shows that instruction fetches are not data reads.
+// 2 MB blocks, kDataVa mapped to kDataPa by a page) and stores twice to
+// that page; the second store would find the page in the softmmu TLB, so only
+// an out-of-line access sees the watchpoint on its virtual address. One on
+// the code itself shows that instruction fetches are not data reads.
 TEST(EngineDebugSystem, WatchpointStopsOnTheVirtualAddress) {
     using test::FakeBus;
     constexpr uint64_t kDataVa = 0x10000, kDataPa = FakeBus::kRamBase + 0x300000;
@@ -376,20 +377,21 @@ TEST(EngineDebugSystem, WatchpointStopsOnTheVirtualAddress) {
             0xd5033fdf,  // isb
             0xd5181004,  // msr sctlr_el1, x4
             0xd5033fdf,  // isb
-            0xf900016c,  // str x12, [x11]
+            0xf900017f,  // str xzr, [x11]
+            0xf900056c,  // str x12, [x11, #8]
             test::kExitWords[0], test::kExitWords[1],
         });
-        constexpr uint64_t kStorePc = test::Machine::kEntry + 4 * 6;
+        constexpr uint64_t kStorePc = test::Machine::kEntry + 4 * 7;
         Engine& engine = m.cpu->engine();
         engine.insert_watchpoint({test::Machine::kEntry, 64, WatchKind::Read});
-        engine.insert_watchpoint({kDataVa, 8, WatchKind::Write});
+        engine.insert_watchpoint({kDataVa + 8, 8, WatchKind::Write});
         ExitReason reason = engine.run();
         for (int blocks = 0; reason == ExitReason::ExitRequest && blocks < 10; ++blocks) reason = engine.run();
         ASSERT_EQ(reason, ExitReason::Watchpoint);
         EXPECT_EQ(s.pc, kStorePc);
-        EXPECT_EQ(s.fault_address, kDataVa);
+        EXPECT_EQ(s.fault_address, kDataVa + 8);
         EXPECT_EQ(s.exit_info, static_cast<uint32_t>(WatchKind::Write));
-        EXPECT_EQ(m.bus.get64(kDataPa), 0u);
+        EXPECT_EQ(m.bus.get64(kDataPa + 8), 0u);
     }
 }
 
