@@ -3,11 +3,13 @@
 #include <setjmp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <unordered_set>
 #include <vector>
 
 #include "backend/interp/interpreter.h"
@@ -82,6 +84,10 @@ struct Engine::Impl {
     std::map<std::pair<uint64_t, uint64_t>, ir::Block> ir_blocks;
     ir::Block scratch;  // JIT mode: the block being compiled (its storage reused block after block)
     std::vector<interp::StoreRecord> journal;
+    // Debugging: options.translate.breakpoints and CpuState::watchpoints point
+    // at these while they are non-empty (no cost to a run without a debugger).
+    std::unordered_set<uint64_t> breakpoints;
+    WatchList watchpoints;
 
     Impl(a64::FetchFn f, EngineOptions o)
         : fetch(std::move(f)), options(std::move(o)),
@@ -302,6 +308,65 @@ void Engine::invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)
 void Engine::invalidate_all() {
     impl_->ir_blocks.clear();
     impl_->backend.flush();
+}
+
+// ---- Debugging (core/debug.h) ----
+
+void Engine::insert_breakpoint(uint64_t va) {
+    impl_->breakpoints.insert(va);
+    impl_->options.translate.breakpoints = &impl_->breakpoints;
+    invalidate(va, va + 4);
+}
+
+void Engine::remove_breakpoint(uint64_t va) {
+    if (impl_->breakpoints.erase(va) == 0) return;
+    if (impl_->breakpoints.empty()) impl_->options.translate.breakpoints = nullptr;
+    invalidate(va, va + 4);
+}
+
+void Engine::insert_watchpoint(const Watchpoint& w) {
+    Impl& im = *impl_;
+    im.watchpoints.points.push_back(w);
+    if (im.watchpoints.points.size() > 1) return;
+    // Inline accesses would go past the check: the JIT calls the reference semantics instead.
+    state_.watchpoints = &im.watchpoints;
+    im.backend.set_inline_memory(false, false);
+}
+
+bool Engine::remove_watchpoint(const Watchpoint& w) {
+    Impl& im = *impl_;
+    auto& points = im.watchpoints.points;
+    const auto it = std::find(points.begin(), points.end(), w);
+    if (it == points.end()) return false;
+    points.erase(it);
+    if (points.empty()) {
+        state_.watchpoints = nullptr;
+        im.backend.set_inline_memory(im.options.inline_guest_memory, im.options.soft_tlb);
+    }
+    return true;
+}
+
+void Engine::remove_all_debug_points() {
+    while (!impl_->breakpoints.empty()) remove_breakpoint(*impl_->breakpoints.begin());
+    while (!impl_->watchpoints.points.empty()) remove_watchpoint(impl_->watchpoints.points.back());
+}
+
+ExitReason Engine::step() {
+    Impl& im = *impl_;
+    CpuState& s = state_;
+    s.exit_reason = ExitReason::None;
+    // A block of its own, not cached: the instruction runs even with a breakpoint on it.
+    a64::TranslateOptions options = im.options.translate;
+    options.single_step = true;
+    options.breakpoints = nullptr;
+    options.el = current_el(s);
+    ir::Block block;
+    a64::translate_block(block, s.pc, im.fetch, options);
+    if (im.options.optimize) optimize(block);
+    stats_.dispatches++;
+    stats_.instructions_stepped += block.guest_instructions;
+    run_guarded(s.system == nullptr, [&] { interp::run_block(block, s); });
+    return s.exit_reason;
 }
 
 uint64_t Engine::guest_pc_for_fault(uintptr_t host_pc) const {

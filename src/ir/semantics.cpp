@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/debug.h"
 #include "core/fault.h"
 #include "core/guest_memory.h"
 #include "core/system_hooks.h"
@@ -61,18 +62,27 @@ void check_alignment(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc, Di
     raise_guest_fault(*s, ExitReason::Alignment, addr, pc);
 }
 
+// A debugger's watchpoints see every data access before it happens (system
+// mode: on the virtual address, before the MMU).
+void watch(CpuState* s, uint64_t addr, unsigned bytes, WatchKind kind, uint64_t pc) {
+    if (s->watchpoints) check_watchpoints(*s, addr, bytes, kind, pc);
+}
+
 // Guest memory: user mode's flat mapping, or the machine's MMU in system mode.
 Vec128 read_sized(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc) {
+    watch(s, addr, bytes, WatchKind::Read, pc);
     if (SystemHooks* sys = system_hooks(*s)) return sys->load(*s, addr, bytes, pc);
     Vec128 v{};
     std::memcpy(&v, host<uint8_t>(s, addr, pc), bytes);
     return v;
 }
 void write_sized(CpuState* s, uint64_t addr, const Vec128& v, unsigned bytes, uint64_t pc) {
+    watch(s, addr, bytes, WatchKind::Write, pc);
     if (SystemHooks* sys = system_hooks(*s)) return sys->store(*s, addr, v, bytes, pc);
     std::memcpy(host<uint8_t>(s, addr, pc), &v, bytes);
 }
-// Host memory for an atomic read-modify-write of `bytes` aligned bytes.
+// Host memory for an atomic read-modify-write of `bytes` aligned bytes (the
+// caller has checked the watchpoints for the kind of access it makes).
 uint8_t* rmw_pointer(CpuState* s, uint64_t addr, unsigned bytes, uint64_t pc) {
     if (SystemHooks* sys = system_hooks(*s)) return sys->rmw_pointer(*s, addr, bytes, pc);
     return host<uint8_t>(s, addr, pc);
@@ -276,6 +286,8 @@ SEM(StoreExclusive) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = static_cast<unsigned>(imm1);
     check_alignment(s, a[0].lo, bytes, imm0, Direction::Write);
+    // Before the monitor is cleared, so the store can be retried after the stop.
+    watch(s, a[0].lo, bytes, WatchKind::Write, imm0);
     const bool armed = s->exclusive_size == bytes && s->exclusive_addr == a[0].lo;
     s->exclusive_size = 0;
     if (!armed) return scalar(1);
@@ -291,6 +303,7 @@ SEM(AtomicRmw) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = type_bytes(type), bits = width(type);
     check_alignment(s, a[0].lo, bytes, imm0, Direction::Read);
+    watch(s, a[0].lo, bytes, WatchKind::Access, imm0);
     uint8_t* p = rmw_pointer(s, a[0].lo, bytes, imm0);
     Vec128 old{};
     std::memcpy(&old, p, bytes);
@@ -305,13 +318,15 @@ SEM(AtomicCas) {
     UNUSED_SEM_ARGS;
     const unsigned bytes = type_bytes(type);
     check_alignment(s, a[0].lo, bytes, imm0, Direction::Read);
+    watch(s, a[0].lo, bytes, WatchKind::Access, imm0);
     return cas_sized(rmw_pointer(s, a[0].lo, bytes, imm0), a[1], a[2], bytes);
 }
 SEM(Barrier) { UNUSED_SEM_ARGS; __atomic_thread_fence(__ATOMIC_SEQ_CST); return {}; }
 SEM(ZeroBlock) {
     UNUSED_SEM_ARGS;
-    std::memset(rmw_pointer(s, a[0].lo & ~uint64_t{cpu::kZvaBlockBytes - 1}, cpu::kZvaBlockBytes, imm0), 0,
-                cpu::kZvaBlockBytes);
+    const uint64_t block = a[0].lo & ~uint64_t{cpu::kZvaBlockBytes - 1};
+    watch(s, block, cpu::kZvaBlockBytes, WatchKind::Write, imm0);
+    std::memset(rmw_pointer(s, block, cpu::kZvaBlockBytes, imm0), 0, cpu::kZvaBlockBytes);
     return {};
 }
 

@@ -141,6 +141,12 @@ void Backend::invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags
 
 void Backend::flush() { impl_->flush(); }
 
+void Backend::set_inline_memory(bool inline_guest_memory, bool soft_tlb) {
+    impl_->options.inline_guest_memory = impl_->context.inline_guest_memory = inline_guest_memory;
+    impl_->options.soft_tlb = impl_->context.soft_tlb = soft_tlb;
+    impl_->flush();
+}
+
 bool Backend::contains(uintptr_t host_pc) const { return impl_->cache.contains(host_pc); }
 
 bool Backend::guest_pc_for_host_pc(uintptr_t host_pc, uint64_t& guest_pc) const {

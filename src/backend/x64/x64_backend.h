@@ -72,6 +72,11 @@ public:
     // Drops every block whose (pc, flags) `doomed` picks.
     void invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)>& doomed);
     void flush();
+    // Switches how translated code reaches guest memory (BackendOptions'
+    // inline_guest_memory and soft_tlb; both false: every access calls the
+    // reference semantics, which check watchpoints) and flushes the code
+    // compiled the other way.
+    void set_inline_memory(bool inline_guest_memory, bool soft_tlb);
 
     // Fault support: is host_pc in the code cache, and which guest instruction
     // made the access there.

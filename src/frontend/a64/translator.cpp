@@ -35,6 +35,17 @@ void translate_instruction(Translator& t, uint32_t word) {
     t.exit_with(static_cast<uint32_t>(ExitReason::Undefined), word, t.pc);
 }
 
+// The instruction at t.pc has a breakpoint. A block that starts there is
+// just the debug exit; any other block ends with a jump to it, so that
+// removing the breakpoint (which drops blocks overlapping that one
+// instruction) never leaves a stale exit inside a block that starts earlier.
+void stop_at_breakpoint(Translator& t, bool first_instruction) {
+    if (first_instruction)
+        t.exit_with(static_cast<uint32_t>(ExitReason::DebugBreakpoint), 0, t.pc);
+    else
+        t.branch_to(t.pc);
+}
+
 }  // namespace
 
 ir::Block translate_block(uint64_t pc, const FetchFn& fetch, const TranslateOptions& options) {
@@ -53,6 +64,10 @@ void translate_block(ir::Block& block, uint64_t pc, const FetchFn& fetch, const 
     const uint64_t page_end = (pc & ~uint64_t{0xfff}) + 0x1000;
     const unsigned limit = options.single_step ? 1 : options.max_instructions;
     while (true) {
+        if (options.breakpoints && options.breakpoints->contains(t.pc)) {
+            stop_at_breakpoint(t, block.guest_instructions == 0);
+            break;
+        }
         uint32_t word;
         if (!fetch(t.pc, word)) {
             if (block.guest_instructions == 0)

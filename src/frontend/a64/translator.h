@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <unordered_set>
 
 #include "frontend/a64/pattern.h"
 #include "ir/builder.h"
@@ -18,6 +19,9 @@ using FetchFn = std::function<bool(uint64_t pc, uint32_t& word)>;
 struct TranslateOptions {
     unsigned max_instructions = 128;
     bool single_step = false;  // one guest instruction per block
+    // Debugger breakpoints (guest addresses), or nullptr: a block stops before
+    // an instruction at one of them with ExitReason::DebugBreakpoint.
+    const std::unordered_set<uint64_t>* breakpoints = nullptr;
     // System mode (ferry-system): the exception level the block runs at, and
     // that EL1-EL3 instructions (ERET, HVC, SMC, WFI, TLBI...) are real.
     // User mode translates for EL0 of a Linux process.
