@@ -106,7 +106,7 @@ timeout 60 "$GDB" -nx -batch -x "$OUT/process.gdb" "$OUT/process" >"$OUT/process
 wait "$ferry"
 status=$?
 log=$OUT/process.log
-expect "user: break add" "$log" '^Breakpoint 1, add \(a=0, b=1\)'
+expect "user: break add" "$log" '^Breakpoint 1, add \(a=0, b=(b@entry=)?1\)'
 expect "user: finish returns a + b" "$log" '^Value returned is \$1 = 1$'
 expect "user: info registers shows x0" "$log" '^x0 +0x1 +1$'
 expect "user: info registers shows cpsr" "$log" '^cpsr +0x[0-9a-f]+ +\['

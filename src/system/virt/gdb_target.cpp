@@ -50,7 +50,10 @@ debug::StopEvent MachineDebugTarget::resume(debug::ResumeKind how) {
         if (stop != SystemCpu::DebugStop::MachineStopped) return stop_event(stop);
         if (const std::optional<int> status = machine_stopped_()) {
             exit_status_ = *status;
-            return {.kind = debug::StopEvent::Kind::Exited, .exit_status = *status};
+            debug::StopEvent ended;
+            ended.kind = debug::StopEvent::Kind::Exited;
+            ended.exit_status = *status;
+            return ended;
         }
         // A reset: the machine starts over; a step stops at the reset entry.
         if (how == debug::ResumeKind::Step) return {};
