@@ -148,6 +148,9 @@ expect "system mmu" system-mmu.log 0 '^mmu: SCTLR_EL1 = 0x[0-9a-f]+ \(MMU enable
     '^mmu: TTBR0_EL1 = 0x' '^mmu: (read|write) of VA 0x80[0-9a-f]{6} at EL1 faults: translation fault, level 3' \
     '^mmu: write of VA 0x[0-9a-f]+ at EL1 faults: permission fault, level 3' '^mmu: TLBI S1_0_C8_C3_1 by VA: 0x80'
 
+run_system system-mmu-at poke -d mmu
+expect "system mmu (AT)" system-mmu-at.log 0 '^mmu: AT S1_0_C7_C8_0 VA 0x40001000 at EL1: translated, PAR_EL1 0x[0-9a-f]*40001[0-9a-f]{3}$'
+
 run_system system-unimp poke -d unimp
 expect "system unimp" system-unimp.log 0 '^unimplemented system register read S3_1_C15_C2_0 at pc 0x[0-9a-f]+ \(EL1\)$'
 grep -Eq '^ok   mrs S3_1_C15_C2_0: ESR 0x0*2000000 ' "$OUT/system-unimp.out" || fail "system unimp" "the guest did not get UNDEF"
@@ -155,6 +158,7 @@ grep -Eq '^ok   mrs S3_1_C15_C2_0: ESR 0x0*2000000 ' "$OUT/system-unimp.out" || 
 run_system system-guest_errors poke -d guest_errors
 expect "system guest_errors (devices, PSCI, semihosting)" system-guest_errors.log 0 \
     '^pl011: read of unknown register 0x100$' '^pl011: write to read-only register 0x18$' \
+    '^gicv2 distributor: read of unknown register 0x20$' \
     '^psci: unknown function id 0x8400ff00$' '^semihosting: unknown operation 0x99 '
 run_system system-guest_errors-abort exceptions -d guest_errors
 expect "system guest_errors (unmapped physical address)" system-guest_errors-abort.log 0 \
