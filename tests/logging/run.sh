@@ -59,6 +59,9 @@ expect() {
 # count_trace NAME: the number of "Trace:" lines in NAME.log.
 count_trace() { grep -c '^Trace: ' "$OUT/$1.log"; }
 
+# first_section FILE HEADING: the lines after the first HEADING line, up to a blank line.
+first_section() { awk -v h="$2" '$0 == h { on = 1; next } on && /^$/ { exit } on' "$OUT/$1"; }
+
 # symbol_address SYMBOL ELF: a symbol's address in hex, without 0x and leading zeros.
 symbol_address() { "$NM" "$2" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
 
@@ -78,7 +81,12 @@ expect "user in_asm" user-in_asm.log 0 '^IN:' "^0x0*$LOOP_ENTRY: +movz +x19, #0x
 run_user user-out_asm -d out_asm "$OUT/loop"
 expect "user out_asm" user-out_asm.log 0 '^OUT: \[guest 0x' ':  (mov|jmp|ret|cmp|sub) '
 run_user user-op -d op "$OUT/loop"
-expect "user op" user-op.log 0 '^OP:$' '^OP after optimization:$' 'Get' 'Set' 'Sub'
+first_section user-op.log 'OP:' >"$OUT/user-op-before.log"
+first_section user-op.log 'OP after optimization:' >"$OUT/user-op-after.log"
+# The entry block: "subs x20, x20, #1" on x20 = 50 is folded to the constant 49.
+expect "user op (before the passes)" user-op-before.log 0 "^block pc=0x$LOOP_ENTRY " '= GetX\.u64 ' '= Sub\.u64 '
+expect "user op (after the passes)" user-op-after.log 0 "^block pc=0x$LOOP_ENTRY " '= Const\.u64 \[0x31, ' 'SetX '
+grep -q 'Sub\.u64' "$OUT/user-op-after.log" && fail "user op" "the Sub was not folded after optimization"
 run_user user-exec -d exec "$OUT/loop"
 expect "user exec" user-exec.log 0 "^Trace: pc=0x0*$LOOP_ENTRY\$"
 run_user user-cpu -d cpu,nochain "$OUT/loop"
@@ -124,11 +132,16 @@ expect "system in_asm" system-in_asm.log 0 '^IN:' "^0x0*$KERNEL_MAIN: +$FIRST_IN
 run_system system-out_asm hello -d out_asm
 expect "system out_asm" system-out_asm.log 0 '^OUT: \[guest 0x' ':  (mov|jmp|call|cmp) '
 run_system system-op hello -d op
-expect "system op" system-op.log 0 '^OP:$' '^OP after optimization:$' 'Get' 'Set'
+first_section system-op.log 'OP:' >"$OUT/system-op-before.log"
+first_section system-op.log 'OP after optimization:' >"$OUT/system-op-after.log"
+expect "system op (before the passes)" system-op-before.log 0 "^block pc=0x$HELLO_ENTRY " '= ReadSysReg' 'SetX '
+expect "system op (after the passes)" system-op-after.log 0 "^block pc=0x$HELLO_ENTRY " 'SetX '
 run_system system-exec hello -d exec
 expect "system exec" system-exec.log 0 "^Trace: pc=0x0*$HELLO_ENTRY\$"
-run_system system-cpu hello -d cpu
-expect "system cpu" system-cpu.log 0 "^PC=0*$HELLO_ENTRY NZCV=" '^X00=0000000000000000 '
+run_system system-cpu hello -d cpu,nochain
+# The dump on entering kernel_main: x0 = x19 = 1, the EL start.S was entered at.
+grep -B8 -m1 "^PC=0*$KERNEL_MAIN NZCV=" "$OUT/system-cpu.log" >"$OUT/system-cpu-kernel_main.log"
+expect "system cpu" system-cpu-kernel_main.log 0 '^X00=0000000000000001 ' ' X19=0000000000000001$'
 
 # int: "svc #0x123" at EL1 (ELR = its address + 4), an SVC from EL0, ERET, and timer IRQs.
 SVC_AT=$("$OBJDUMP" -d "$OUT/exceptions.elf" | awk '$NF == "#0x123" && $(NF-1) == "svc" { sub(":", "", $1); print $1; exit }')
@@ -146,7 +159,7 @@ expect "system int (IRQ)" system-int-irq.log 0 '^Taking exception \[IRQ\] from E
 run_system system-mmu mmu -d mmu
 expect "system mmu" system-mmu.log 0 '^mmu: SCTLR_EL1 = 0x[0-9a-f]+ \(MMU enabled\)$' '^mmu: TCR_EL1 = 0x' \
     '^mmu: TTBR0_EL1 = 0x' '^mmu: (read|write) of VA 0x80[0-9a-f]{6} at EL1 faults: translation fault, level 3' \
-    '^mmu: write of VA 0x[0-9a-f]+ at EL1 faults: permission fault, level 3' '^mmu: TLBI S1_0_C8_C3_1 by VA: 0x80'
+    '^mmu: write of VA 0x[0-9a-f]+ at EL1 faults: permission fault, level 3' '^mmu: TLBI S1_0_C8_C3_1 by VA 0x80002000$'
 
 run_system system-mmu-at poke -d mmu
 expect "system mmu (AT)" system-mmu-at.log 0 '^mmu: AT S1_0_C7_C8_0 VA 0x40001000 at EL1: translated, PAR_EL1 0x[0-9a-f]*40001[0-9a-f]{3}$'
