@@ -173,6 +173,8 @@ expect "system guest_errors (devices, PSCI, semihosting)" system-guest_errors.lo
     '^pl011: read of unknown register 0x100$' '^pl011: write to read-only register 0x18$' \
     '^gicv2 distributor: read of unknown register 0x20$' \
     '^psci: unknown function id 0x8400ff00$' '^semihosting: unknown operation 0x99 '
+run_system system-guest_errors-gicv3 poke -M virt,gic-version=3 -d guest_errors
+expect "system guest_errors (GICv3)" system-guest_errors-gicv3.log 0 '^gicv3 distributor: read of unknown register 0x20$'
 run_system system-guest_errors-abort exceptions -d guest_errors
 expect "system guest_errors (unmapped physical address)" system-guest_errors-abort.log 0 \
     '^invalid read of 8 bytes at physical address 0x50000008 \(VA 0x50000008, pc 0x[0-9a-f]+\): nothing is mapped there' \
