@@ -1,9 +1,9 @@
 // Bare-metal program for -d unimp and -d guest_errors in ferry-system: an
 // IMPLEMENTATION DEFINED system register Ferry does not implement (the guest
-// must get UNDEF), PL011 accesses at an unknown offset and to a read-only
-// register, a reserved GICv2 distributor offset, a PSCI call with an unknown
-// function id and an unknown semihosting operation; and for -d mmu, an AT
-// instruction with the MMU off.
+// must get UNDEF), PL011 accesses at an unknown offset, to a read-only
+// register and of a bad size, a reserved GIC distributor offset, a PSCI call
+// with an unknown function id and an unknown semihosting operation; and for
+// -d mmu, an AT instruction with the MMU off.
 #include "lib.h"
 
 #define UART_UNKNOWN_OFFSET 0x100
@@ -27,6 +27,7 @@ int kernel_main(void) {
     check_taken("mrs S3_1_C15_C2_0", FAULTING("mrs x9, S3_1_C15_C2_0"), ESR(EC_UNKNOWN, 0), 0, NO_FAR);
     (void)mmio_read32(UART_BASE + UART_UNKNOWN_OFFSET);
     mmio_write32(UART_BASE + UART_FR, 0);
+    (void)*(volatile uint64_t*)(UART_BASE + UART_FR);
     (void)mmio_read32(GICD_BASE + GICD_RESERVED_OFFSET);
     uint64_t par;
     __asm__ volatile("at s1e1r, %1; isb; mrs %0, par_el1" : "=r"(par) : "r"(AT_VA));

@@ -171,6 +171,7 @@ grep -Eq '^ok   mrs S3_1_C15_C2_0: ESR 0x0*2000000 ' "$OUT/system-unimp.out" || 
 run_system system-guest_errors poke -d guest_errors
 expect "system guest_errors (devices, PSCI, semihosting)" system-guest_errors.log 0 \
     '^pl011: read of unknown register 0x100$' '^pl011: write to read-only register 0x18$' \
+    '^pl011: 8-byte read of register 0x18$' \
     '^gicv2 distributor: read of unknown register 0x20$' \
     '^psci: unknown function id 0x8400ff00$' '^semihosting: unknown operation 0x99 '
 run_system system-guest_errors-gicv3 poke -M virt,gic-version=3 -d guest_errors
