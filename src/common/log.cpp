@@ -18,12 +18,12 @@ constexpr ItemName kItems[] = {
     {"op", Op, "show IR before and after optimisation"},
     {"exec", Exec, "show trace before each executed TB (lots of logs)"},
     {"cpu", Cpu, "show CPU registers before entering a TB (lots of logs)"},
-    {"int", Int, "show interrupts/exceptions and guest signals"},
+    {"int", Int, "show exceptions and their returns (system), guest signals delivered (user)"},
     {"unimp", Unimp, "log unimplemented functionality"},
     {"guest_errors", GuestErrors, "log when the guest OS does something invalid"},
     {"nochain", NoChain, "do not chain compiled TBs so that \"exec\" and \"cpu\" show complete traces"},
-    {"strace", Strace, "log every user-mode syscall, its input, and its result"},
-    {"mmu", Mmu, "log MMU-related activities"},
+    {"strace", Strace, "log every user-mode syscall, its input, and its result (ferry-system accepts and ignores it)"},
+    {"mmu", Mmu, "log MMU enable/regime changes, faulting walks, TLBI and AT (system)"},
 };
 
 std::string disassemble(cs_arch arch, cs_mode mode, uint64_t address, const uint8_t* bytes, size_t size) {
@@ -91,12 +91,26 @@ bool set_file(const char* path) {
     return true;
 }
 
+namespace {
+void write_formatted(const char* fmt, va_list ap) {
+    std::vfprintf(g_file ? g_file : stderr, fmt, ap);
+    if (g_file) std::fflush(g_file);
+}
+}  // namespace
+
 void printf(const char* fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    std::vfprintf(g_file ? g_file : stderr, fmt, ap);
+    write_formatted(fmt, ap);
     va_end(ap);
-    if (g_file) std::fflush(g_file);
+}
+
+void printf_if(Item item, const char* fmt, ...) {
+    if (!enabled(item)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    write_formatted(fmt, ap);
+    va_end(ap);
 }
 
 std::string disassemble_a64(uint64_t pc, const uint32_t* words, size_t count) {

@@ -33,6 +33,8 @@ bool enabled(Item item);
 bool set_file(const char* path);
 
 void printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+// printf only when `item` is enabled (for lines whose arguments are cheap).
+void printf_if(Item item, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
 // Disassembly for in_asm/out_asm, one instruction per line, via capstone.
 std::string disassemble_a64(uint64_t pc, const uint32_t* words, size_t count);

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cinttypes>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "user/address_space.h"
 #include "user/options.h"
@@ -323,6 +325,21 @@ bool Signals::sigreturn(Process& p) {
     return true;
 }
 
+namespace {
+// -d int: a signal handed to a guest handler (faults with their address).
+void log_delivery(int sig, bool fault, const siginfo_t& info, uint64_t handler, uint64_t pc) {
+    const char* abbrev = sigabbrev_np(sig);
+    const std::string name = abbrev ? std::string("SIG") + abbrev : "?";
+    if (fault)
+        log::printf("ferry-user: signal %d (%s) at pc 0x%" PRIx64 " delivered to handler 0x%" PRIx64
+                    ", fault address 0x%" PRIx64 "\n", sig, name.c_str(), pc, handler,
+                    reinterpret_cast<uint64_t>(info.si_addr));
+    else
+        log::printf("ferry-user: signal %d (%s) at pc 0x%" PRIx64 " delivered to handler 0x%" PRIx64 "\n", sig,
+                    name.c_str(), pc, handler);
+}
+}  // namespace
+
 void Signals::deliver(Process& p) {
     for (;;) {
         *static_cast<volatile uint32_t*>(&p.cpu.exit_request) = 0;
@@ -350,11 +367,13 @@ void Signals::deliver(Process& p) {
             }
             die_by_signal(sig);
         }
+        const uint64_t interrupted_pc = p.cpu.pc, handler = act.handler;  // SA_RESETHAND clears act
         if (!setup_frame(p, sig, info)) {
             if (p.options.log_guest_errors)
                 log::printf("ferry-user: cannot write the frame for signal %d: killing\n", sig);
             die_by_signal(SIGSEGV);
         }
+        if (log::enabled(log::Int)) log_delivery(sig, fault, info, handler, interrupted_pc);
     }
     p.interrupted.valid = false;
     if (has_saved_mask_) {

@@ -1,5 +1,9 @@
 #include "system/cpu/exceptions.h"
 
+#include <cinttypes>
+
+#include "common/log.h"
+
 namespace ferry::system {
 
 namespace {
@@ -11,6 +15,44 @@ constexpr uint64_t kVectorLowerAArch64 = 0x400, kVectorCurrentSpx = 0x200, kVect
 uint32_t exception_class(ExceptionClass ec, bool from_lower_el) {
     const bool has_lower_variant = ec == ExceptionClass::InstructionAbort || ec == ExceptionClass::DataAbort;
     return static_cast<uint32_t>(ec) - (has_lower_variant && from_lower_el ? 1 : 0);
+}
+
+const char* exception_class_name(uint32_t ec) {
+    switch (ec) {
+    case 0x00: return "UNDEF";
+    case 0x01: return "WFx";
+    case 0x0e: return "ILLEGAL_STATE";
+    case 0x15: return "SVC";
+    case 0x16: return "HVC";
+    case 0x17: return "SMC";
+    case 0x18: return "SYSREG_TRAP";
+    case 0x20: case 0x21: return "IABT";
+    case 0x22: return "PC_ALIGNMENT";
+    case 0x24: case 0x25: return "DABT";
+    case 0x2f: return "SError";
+    case 0x3c: return "BRK";
+    default: return "?";
+    }
+}
+
+const char* interrupt_name(ExceptionType type) {
+    return type == ExceptionType::Irq ? "IRQ" : type == ExceptionType::Fiq ? "FIQ" : "SError";
+}
+
+// -d int: one line per exception, written once the target EL's registers hold it.
+void log_exception_taken(const CpuContext& c, unsigned from, unsigned to, ExceptionType type, const Syndrome* syndrome) {
+    const uint64_t elr = c.regs.elr[to], spsr = c.regs.spsr[to], vector = c.state.pc;
+    if (syndrome) {
+        const uint32_t esr = static_cast<uint32_t>(c.regs.esr[to]), ec = esr >> 26;
+        log::printf("Taking exception 0x%x [%s] from EL%u to EL%u: ESR 0x%x FAR 0x%" PRIx64 " ELR 0x%" PRIx64
+                    " SPSR 0x%" PRIx64 " (to vector 0x%" PRIx64 ")\n",
+                    ec, type == ExceptionType::Synchronous ? exception_class_name(ec) : interrupt_name(type), from, to,
+                    esr, syndrome->far.value_or(0), elr, spsr, vector);
+    } else {
+        log::printf("Taking exception [%s] from EL%u to EL%u: ELR 0x%" PRIx64 " SPSR 0x%" PRIx64
+                    " (to vector 0x%" PRIx64 ")\n",
+                    interrupt_name(type), from, to, elr, spsr, vector);
+    }
 }
 
 }  // namespace
@@ -38,6 +80,7 @@ void take_exception(CpuContext& c, unsigned target_el, ExceptionType type, const
     s.pstate = (s.pstate & ~(pstate::IL | pstate::SS)) | pstate::DAIF;
     s.pc = c.regs.vbar[target_el] + base + static_cast<uint64_t>(type);
     s.exclusive_size = 0;
+    if (log::enabled(log::Int)) log_exception_taken(c, from, target_el, type, syndrome);
 }
 
 namespace {
@@ -68,10 +111,14 @@ void exception_return(CpuContext& c) {
     if (illegal_return(c, spsr)) {
         // EL and SP stay; the next instruction takes an Illegal Execution State exception.
         s.pstate = (s.pstate & ~pstate::DAIF) | spsr_daif | pstate::IL;
+        log::printf_if(log::Int, "Illegal exception return from EL%u (SPSR 0x%" PRIx64 ") at 0x%" PRIx64 "\n", from,
+                       spsr, c.regs.elr[from]);
     } else {
         c.set_el_and_spsel((spsr >> 2) & 3, spsr & 1);
         s.pstate = (s.pstate & ~(pstate::DAIF | pstate::IL | pstate::SS)) | spsr_daif |
                    (static_cast<uint32_t>(spsr) & pstate::IL);
+        log::printf_if(log::Int, "Exception return from EL%u to EL%u at 0x%" PRIx64 "\n", from, c.el(),
+                       c.regs.elr[from]);
     }
     s.pc = c.regs.elr[from];
     s.exclusive_size = 0;

@@ -4,8 +4,10 @@
 // aborts with the fault status and FAR of the Arm ARM. Writes to RAM that
 // translated code came from drop that code.
 #include <algorithm>
+#include <cinttypes>
 #include <cstring>
 
+#include "common/log.h"
 #include "core/fault.h"
 #include "system/cpu/cpu_context.h"
 
@@ -48,12 +50,22 @@ void CpuContext::note_write(const Target& t) {
 
 uint64_t CpuContext::mmio_read(const Target& t, uint64_t va, unsigned bytes, uint64_t pc) {
     uint64_t value = 0;
-    if (!bus.read(t.pa, bytes, value)) raise_data_abort(va, fsc::SyncExternal, Access::Read, pc);
+    if (!bus.read(t.pa, bytes, value)) {
+        log::printf_if(log::GuestErrors,
+                       "invalid read of %u bytes at physical address 0x%" PRIx64 " (VA 0x%" PRIx64 ", pc 0x%" PRIx64
+                       "): nothing is mapped there, external abort\n", bytes, t.pa, va, pc);
+        raise_data_abort(va, fsc::SyncExternal, Access::Read, pc);
+    }
     return value;
 }
 
 void CpuContext::mmio_write(const Target& t, uint64_t va, uint64_t value, unsigned bytes, uint64_t pc) {
-    if (!bus.write(t.pa, bytes, value)) raise_data_abort(va, fsc::SyncExternal, Access::Write, pc);
+    if (!bus.write(t.pa, bytes, value)) {
+        log::printf_if(log::GuestErrors,
+                       "invalid write of %u bytes at physical address 0x%" PRIx64 " (VA 0x%" PRIx64 ", pc 0x%" PRIx64
+                       "): nothing is mapped there, external abort\n", bytes, t.pa, va, pc);
+        raise_data_abort(va, fsc::SyncExternal, Access::Write, pc);
+    }
 }
 
 Vec128 CpuContext::load_within_page(uint64_t va, unsigned bytes, uint64_t pc) {
@@ -121,6 +133,9 @@ bool CpuContext::fetch(uint64_t pc, uint32_t& word) {
     Target t;
     uint8_t fault = 0;
     if (!mmu.translate(pc, el(), Access::Fetch, t, fault) || !t.host) {
+        if (!fault)
+            log::printf_if(log::GuestErrors, "invalid fetch at physical address 0x%" PRIx64 " (pc 0x%" PRIx64
+                           "): not RAM, external abort\n", t.pa, pc);
         fetch_fault = Syndrome{ExceptionClass::InstructionAbort, fault ? fault : fsc::SyncExternal, pc};
         return false;
     }

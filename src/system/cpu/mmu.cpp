@@ -1,7 +1,10 @@
 #include "system/cpu/mmu.h"
 
 #include <algorithm>
+#include <cinttypes>
 #include <cstring>
+
+#include "common/log.h"
 
 namespace ferry::system {
 
@@ -88,6 +91,28 @@ void set_permissions(Mapping& m, uint64_t desc, const TableLimits& limits, unsig
         m.executable = !xn && !limits.xn;
     }
     if (wxn && m.writable) m.executable = false;
+}
+
+const char* fault_kind(uint8_t fault) {
+    switch (fault & ~3u) {
+    case fsc::AddressSize: return "address size fault";
+    case fsc::Translation: return "translation fault";
+    case fsc::AccessFlag: return "access flag fault";
+    case fsc::Permission: return "permission fault";
+    case fsc::SyncExternalOnWalk: return "external abort on the walk";
+    }
+    return fault == fsc::Alignment ? "alignment fault" : "external abort";
+}
+
+const char* access_name(Access access) {
+    return access == Access::Read ? "read" : access == Access::Write ? "write" : "fetch";
+}
+
+// -d mmu: faulting translations only. Successful walks are left out: every
+// TLB miss walks, and a Linux boot misses millions of times.
+void log_fault(uint64_t va, unsigned el, Access access, uint8_t fault) {
+    log::printf("mmu: %s of VA 0x%" PRIx64 " at EL%u faults: %s, level %u (status 0x%02x)\n", access_name(access), va,
+                el, fault_kind(fault), fault & 3u, fault);
 }
 
 }  // namespace
@@ -185,7 +210,10 @@ bool Mmu::translate(uint64_t va, unsigned el, Access access, Target& out, uint8_
 bool Mmu::fill(Table& t, uint64_t va, unsigned el, Access access, Target& out, uint8_t& fault) {
     const WalkResult w = walk(va, el);
     fault = w.ok() ? permission_fault(w.mapping, access) : w.fault;
-    if (fault) return false;
+    if (fault) {
+        if (log::enabled(log::Mmu)) log_fault(va, el, access, fault);
+        return false;
+    }
     const Mapping& m = w.mapping;
     const uint64_t page = va & kSoftTlbPageMask, pa_page = m.pa & kSoftTlbPageMask;
     uint8_t* host = bus_.ram_page(pa_page);

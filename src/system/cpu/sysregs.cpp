@@ -5,6 +5,8 @@
 // with behaviour: identification, PSTATE fields, banked SPs, the generic
 // timer, TLB and cache maintenance, address translation.
 #include <cinttypes>
+#include <cstdio>
+#include <string>
 
 #include "common/log.h"
 #include "system/cpu/cpu_context.h"
@@ -84,6 +86,38 @@ bool is_gic_register(const RegId& r) {
     return r.op0 == 3 && ((r.crn == 12 && r.crm >= 8) || (r.op1 == 0 && r.crn == 4 && r.crm == 6 && r.op2 == 0));
 }
 
+const char* plain_register_name(uint32_t reg_id) {
+    switch (reg_id) {
+#define SYSREG(name, op0, op1, crn, crm, op2, el, field, effect) \
+    case reg::name: return #name;
+#include "system/cpu/sysregs.inc"
+#undef SYSREG
+    }
+    return "?";
+}
+
+// -d mmu: a write to a translation register; says when an SCTLR turns the MMU on or off.
+void log_translation_register_write(uint32_t reg_id, uint64_t old_value, uint64_t value) {
+    if (!log::enabled(log::Mmu)) return;
+    const bool is_sctlr = reg_id == reg::SCTLR_EL1 || reg_id == reg::SCTLR_EL2 || reg_id == reg::SCTLR_EL3;
+    const uint64_t m_changed = (old_value ^ value) & bits::SCTLR_M;
+    const char* note = !is_sctlr || !m_changed ? "" : (value & bits::SCTLR_M) ? " (MMU enabled)" : " (MMU disabled)";
+    log::printf("mmu: %s = 0x%" PRIx64 "%s\n", plain_register_name(reg_id), value, note);
+}
+
+// Sop0_op1_Cn_Cm_op2: the Arm ARM's generic name of a register or SYS operation.
+std::string generic_name(uint32_t reg_id) {
+    const RegId r(reg_id);
+    char name[32];
+    snprintf(name, sizeof name, "S%u_%u_C%u_C%u_%u", r.op0, r.op1, r.crn, r.crm, r.op2);
+    return name;
+}
+
+// -d mmu: a TLB invalidation, its scope and its operand.
+void log_tlbi(uint32_t reg_id, const char* scope, uint64_t operand) {
+    log::printf_if(log::Mmu, "mmu: TLBI %s %s 0x%" PRIx64 "\n", generic_name(reg_id).c_str(), scope, operand);
+}
+
 // The lowest EL of a register by its op1 (Arm ARM C5.3).
 unsigned el_of_op1(unsigned op1) { return op1 == 3 ? 0 : op1 == 4 || op1 == 5 ? 2 : op1 == 6 ? 3 : 1; }
 
@@ -93,9 +127,9 @@ void CpuContext::raise_undefined(uint64_t pc) { raise({ExceptionClass::Unknown, 
 
 void CpuContext::unimplemented(uint32_t reg_id, bool read, uint64_t pc) {
     if (config.log_unimplemented || log::enabled(log::Unimp)) {
-        const RegId r(reg_id);
-        log::printf("unimplemented system register %s S%u_%u_C%u_C%u_%u at pc 0x%" PRIx64 " (EL%u)\n",
-                    read ? "read" : r.op0 == 1 ? "operation" : "write", r.op0, r.op1, r.crn, r.crm, r.op2, pc, el());
+        const bool operation = (reg_id >> 14) == 1;
+        log::printf("unimplemented system register %s %s at pc 0x%" PRIx64 " (EL%u)\n",
+                    read ? "read" : operation ? "operation" : "write", generic_name(reg_id).c_str(), pc, el());
     }
     raise_undefined(pc);
 }
@@ -327,8 +361,12 @@ bool tlbi_by_asid(const RegId& r) { return r.op1 == 0 && r.op2 == 2; }  // ASIDE
 
 void CpuContext::tlb_invalidate(uint32_t reg_id, uint64_t value) {
     const RegId r(reg_id);
-    if (is_stage2_only(r)) return;  // no stage 2 translation is cached
+    if (is_stage2_only(r)) {
+        log_tlbi(reg_id, "stage 2 only, nothing cached: Xt", value);
+        return;  // no stage 2 translation is cached
+    }
     if (tlbi_by_asid(r)) {
+        log_tlbi(reg_id, "by ASID: Xt", value);
         // Xt[63:48] = ASID (its low 8 bits with 8-bit ASIDs). Global
         // (upper-range) code is not keyed by ASID and stays.
         const bool asid16 = (regs.tcr[1] >> 36) & 1;
@@ -337,6 +375,7 @@ void CpuContext::tlb_invalidate(uint32_t reg_id, uint64_t value) {
         return;
     }
     if (!tlbi_by_va(r)) {
+        log_tlbi(reg_id, "all: Xt", value);
         mmu.flush_all();
         invalidate_all_code();
         return;
@@ -344,6 +383,7 @@ void CpuContext::tlb_invalidate(uint32_t reg_id, uint64_t value) {
     // Xt[43:0] = VA[55:12]; VA[63:56] follow bit 55.
     const uint64_t page = (value & ones(44)) << 12;
     const uint64_t va = (page & (uint64_t{1} << 55)) ? page | ~ones(56) : page;
+    log_tlbi(reg_id, "by VA", va);
     mmu.flush_page(va);
     const uint64_t span = va & ~(kCodeInvalidateSpan - 1);
     invalidate_code(span, span + kCodeInvalidateSpan);
@@ -361,6 +401,9 @@ void CpuContext::address_translate(uint32_t reg_id, uint64_t va) {
         regs.par_el1 = kParRes1 | (uint64_t{fault} << 1) | kParFault;
     else
         regs.par_el1 = kParRes1 | (uint64_t{w.mapping.attr} << 56) | (w.mapping.pa & ones(48) & ~ones(12));
+    if (log::enabled(log::Mmu))
+        log::printf("mmu: AT %s VA 0x%" PRIx64 " at EL%u: %s, PAR_EL1 0x%" PRIx64 "\n", generic_name(reg_id).c_str(), va,
+                    target_el, fault ? "faults" : "translated", regs.par_el1);
 }
 
 bool CpuContext::system_operation(uint32_t reg_id, uint64_t value, uint64_t pc) {
@@ -417,8 +460,12 @@ void CpuContext::write_sysreg(CpuState&, uint32_t reg_id, uint64_t value, uint64
     if (done) return;
     if (const auto r = op0 >= 2 ? plain_register(regs, reg_id) : std::nullopt) {
         require_el(*this, r->el, pc);
+        const uint64_t old_value = *r->value;
         *r->value = value;
-        if (r->effect == Effect::Mmu) mapping_changed();
+        if (r->effect == Effect::Mmu) {
+            log_translation_register_write(reg_id, old_value, value);
+            mapping_changed();
+        }
         return;
     }
     unimplemented(reg_id, false, pc);

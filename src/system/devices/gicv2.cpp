@@ -1,6 +1,9 @@
 #include "system/devices/gicv2.h"
 
 #include <algorithm>
+#include <cinttypes>
+
+#include "common/log.h"
 
 namespace ferry::system {
 
@@ -33,6 +36,17 @@ constexpr uint8_t kDistributorId[12] = {0x04, 0x00, 0x00, 0x00, 0x90, 0xB4, 0x2B
 
 // Offset inside a register bank starting at base, or -1.
 bool in_bank(uint64_t offset, uint64_t base, uint64_t bytes) { return offset >= base && offset < base + bytes; }
+
+// Registers that are RAZ/WI here by design, so no guest error: GICD_ITARGETSR
+// and GICD_NSACR on a uniprocessor without security, GICC_APRn/NSAPRn.
+bool raz_wi_distributor(uint64_t offset) {
+    return in_bank(offset, GICD_ITARGETSR, 0x400) || in_bank(offset, GICD_NSACR, 0x100);
+}
+bool raz_wi_cpu_interface(uint64_t offset) { return in_bank(offset, GICC_APR0, 0x20); }
+
+void log_bad_access(const char* frame, const char* what, uint64_t offset) {
+    log::printf_if(log::GuestErrors, "gicv2 %s: %s register 0x%" PRIx64 "\n", frame, what, offset);
+}
 
 }  // namespace
 
@@ -138,7 +152,9 @@ uint64_t Gicv2::read_distributor(uint64_t offset, unsigned size) {
     case GICD_CTLR: return dist_ctlr_;
     case GICD_TYPER: return kNumIrqs / 32 - 1;  // ITLinesNumber; CPUNumber 0; no Security Extensions
     case GICD_IIDR: return 0x43B;               // implementer ARM
-    default: return 0;  // GICD_ITARGETSR and GICD_NSACR are RAZ/WI on a uniprocessor without security
+    default:
+        if (!raz_wi_distributor(offset)) log_bad_access("distributor", "read of unknown", offset);
+        return 0;
     }
 }
 
@@ -173,6 +189,10 @@ void Gicv2::write_distributor(uint64_t offset, unsigned size, uint64_t value64) 
         write_sgi(value);
     } else if (offset == GICD_CTLR) {
         dist_ctlr_ = value & (kEnableGrp0 | kEnableGrp1);
+    } else if (offset == GICD_TYPER || offset == GICD_IIDR || in_bank(offset, GICD_ID, 0x30)) {
+        log_bad_access("distributor", "write to read-only", offset);
+    } else if (!raz_wi_distributor(offset)) {
+        log_bad_access("distributor", "write to unknown", offset);
     }
     update();
 }
@@ -284,7 +304,12 @@ uint64_t Gicv2::read_cpu_interface(uint64_t offset) {
         return value;
     }
     case GICC_IIDR: return 0x0202043B;  // architecture version 2, implementer ARM
-    default: return 0;
+    case GICC_EOIR:
+    case GICC_AEOIR:
+    case GICC_DIR: log_bad_access("cpu interface", "read of write-only", offset); return 0;
+    default:
+        if (!raz_wi_cpu_interface(offset)) log_bad_access("cpu interface", "read of unknown", offset);
+        return 0;
     }
 }
 
@@ -298,7 +323,15 @@ void Gicv2::write_cpu_interface(uint64_t offset, uint64_t value64) {
     case GICC_EOIR:
     case GICC_AEOIR: end_of_interrupt(value); return;
     case GICC_DIR: deactivate(value); return;
-    default: break;  // GICC_APRn/NSAPRn writes are accepted and ignored
+    case GICC_IAR:
+    case GICC_RPR:
+    case GICC_HPPIR:
+    case GICC_AIAR:
+    case GICC_AHPPIR:
+    case GICC_IIDR: log_bad_access("cpu interface", "write to read-only", offset); break;
+    default:
+        if (!raz_wi_cpu_interface(offset)) log_bad_access("cpu interface", "write to unknown", offset);
+        break;
     }
     update();
 }

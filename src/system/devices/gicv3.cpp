@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cinttypes>
+
+#include "common/log.h"
 
 #include "ir/cpu_features.h"
 
@@ -10,7 +13,8 @@ namespace ferry::system {
 namespace {
 
 enum DistributorRegister : uint64_t {
-    GICD_CTLR = 0x0000, GICD_TYPER = 0x0004, GICD_IIDR = 0x0008, GICD_IROUTER = 0x6000, GICD_ID = 0xFFD0,
+    GICD_CTLR = 0x0000, GICD_TYPER = 0x0004, GICD_IIDR = 0x0008, GICD_TYPER2 = 0x000C, GICD_IROUTER = 0x6000,
+    GICD_ID = 0xFFD0,
 };
 
 enum RedistributorRegister : uint64_t {
@@ -85,6 +89,13 @@ bool is_ich_register(uint32_t id) {
 }
 
 bool in_range(uint64_t offset, uint64_t base, uint64_t bytes) { return offset >= base && offset < base + bytes; }
+
+// IGROUPR..ICFGR, in the distributor and the SGI_base frame.
+bool interrupt_register(uint64_t offset) { return in_range(offset, IGROUPR, ICFGR + kConfigBytes - IGROUPR); }
+
+void log_bad_access(const char* frame, const char* what, uint64_t offset) {
+    log::printf_if(log::GuestErrors, "gicv3 %s: %s register 0x%" PRIx64 "\n", frame, what, offset);
+}
 
 // A 64-bit register read whole or as a 32-bit half at offset + 4.
 uint64_t read_half(uint64_t reg, uint64_t offset, unsigned size) { return size == 8 ? reg : reg >> (offset & 4 ? 32 : 0); }
@@ -209,7 +220,10 @@ uint64_t Gicv3::read_distributor(uint64_t offset, unsigned size) {
     case GICD_CTLR: return dist_ctlr_ | kAre | kDs;
     case GICD_TYPER: return kDistributorType;
     case GICD_IIDR: return kImplementerArm;
-    default: return read_interrupt_registers(offset, size, false);
+    case GICD_TYPER2: return 0;  // no GICv4.1 vPEs, no extended SPIs (Linux reads it)
+    default:
+        if (!interrupt_register(offset)) log_bad_access("distributor", "read of unknown", offset);
+        return read_interrupt_registers(offset, size, false);
     }
 }
 
@@ -218,6 +232,10 @@ void Gicv3::write_distributor(uint64_t offset, unsigned size, uint64_t value) {
         write_router(offset, size, value);
     else if (offset == GICD_CTLR)
         dist_ctlr_ = static_cast<uint32_t>(value) & (kEnableGrp0 | kEnableGrp1);
+    else if (offset == GICD_TYPER || offset == GICD_IIDR || offset == GICD_TYPER2 || in_range(offset, GICD_ID, sizeof kIdRegisters * 4))
+        log_bad_access("distributor", "write to read-only", offset);
+    else if (!interrupt_register(offset))
+        log_bad_access("distributor", "write to unknown", offset);
     else
         write_interrupt_registers(offset, size, value, false);
     update();
@@ -225,25 +243,36 @@ void Gicv3::write_distributor(uint64_t offset, unsigned size, uint64_t value) {
 
 // GICR_CTLR reads as zero: no LPIs to enable, and writes complete at once (RWP = 0).
 uint64_t Gicv3::read_redistributor(uint64_t offset, unsigned size) {
-    if (in_range(offset, GICR_SGI_BASE, kRedistributorSize - GICR_SGI_BASE))
+    if (in_range(offset, GICR_SGI_BASE, kRedistributorSize - GICR_SGI_BASE)) {
+        if (!interrupt_register(offset - GICR_SGI_BASE)) log_bad_access("redistributor", "read of unknown", offset);
         return read_interrupt_registers(offset - GICR_SGI_BASE, size, true);
+    }
     if (in_range(offset, GICR_ID, sizeof kIdRegisters * 4)) return kIdRegisters[(offset - GICR_ID) / 4];
     switch (offset) {
     case GICR_TYPER:
     case GICR_TYPER + 4: return read_half(kRedistributorType | kCpuAffinity << 32, offset, size);
     case GICR_IIDR: return kImplementerArm;
     case GICR_WAKER: return processor_sleep_ ? kProcessorSleep | kChildrenAsleep : 0;
-    default: return 0;
+    case GICR_CTLR: return 0;
+    default: log_bad_access("redistributor", "read of unknown", offset); return 0;
     }
 }
 
 // GICR_WAKER: the interface wakes (ChildrenAsleep follows) as soon as
 // ProcessorSleep is cleared. Interrupts are forwarded either way.
 void Gicv3::write_redistributor(uint64_t offset, unsigned size, uint64_t value) {
-    if (in_range(offset, GICR_SGI_BASE, kRedistributorSize - GICR_SGI_BASE))
+    const bool read_only = offset == GICR_IIDR || offset == GICR_TYPER || offset == GICR_TYPER + 4 ||
+                           in_range(offset, GICR_ID, sizeof kIdRegisters * 4);
+    if (in_range(offset, GICR_SGI_BASE, kRedistributorSize - GICR_SGI_BASE)) {
+        if (!interrupt_register(offset - GICR_SGI_BASE)) log_bad_access("redistributor", "write to unknown", offset);
         write_interrupt_registers(offset - GICR_SGI_BASE, size, value, true);
-    else if (offset == GICR_WAKER)
+    } else if (offset == GICR_WAKER) {
         processor_sleep_ = value & kProcessorSleep;
+    } else if (read_only) {
+        log_bad_access("redistributor", "write to read-only", offset);
+    } else if (offset != GICR_CTLR) {
+        log_bad_access("redistributor", "write to unknown", offset);
+    }
     update();
 }
 

@@ -1,5 +1,9 @@
 #include "system/devices/pl011.h"
 
+#include <cinttypes>
+
+#include "common/log.h"
+
 namespace ferry::system {
 
 namespace {
@@ -71,7 +75,8 @@ void Pl011::receive_idle() {
     update_irq();
 }
 
-uint64_t Pl011::read(uint64_t offset, unsigned /*size*/) {
+uint64_t Pl011::read(uint64_t offset, unsigned size) {
+    if (size > 4) log::printf_if(log::GuestErrors, "pl011: %u-byte read of register 0x%" PRIx64 "\n", size, offset);
     uint64_t id;
     if (primecell_id_register(offset, kId, id)) return id;
     switch (offset) {
@@ -88,11 +93,13 @@ uint64_t Pl011::read(uint64_t offset, unsigned /*size*/) {
     case RIS: return raw_interrupts_;
     case MIS: return raw_interrupts_ & mask_;
     case DMACR: return dmacr_;
-    default: return 0;
+    case ICR: log::printf_if(log::GuestErrors, "pl011: read of write-only register 0x%" PRIx64 "\n", offset); return 0;
+    default: log::printf_if(log::GuestErrors, "pl011: read of unknown register 0x%" PRIx64 "\n", offset); return 0;
     }
 }
 
-void Pl011::write(uint64_t offset, unsigned /*size*/, uint64_t value) {
+void Pl011::write(uint64_t offset, unsigned size, uint64_t value) {
+    if (size > 4) log::printf_if(log::GuestErrors, "pl011: %u-byte write of register 0x%" PRIx64 "\n", size, offset);
     const uint32_t v = static_cast<uint32_t>(value);
     switch (offset) {
     case DR:
@@ -127,7 +134,12 @@ void Pl011::write(uint64_t offset, unsigned /*size*/, uint64_t value) {
         update_irq();
         break;
     case DMACR: dmacr_ = v & 7; break;
-    default: break;
+    case FR:
+    case RIS:
+    case MIS:
+        log::printf_if(log::GuestErrors, "pl011: write to read-only register 0x%" PRIx64 "\n", offset);
+        break;
+    default: log::printf_if(log::GuestErrors, "pl011: write to unknown register 0x%" PRIx64 "\n", offset); break;
     }
 }
 

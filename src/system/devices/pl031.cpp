@@ -1,5 +1,9 @@
 #include "system/devices/pl031.h"
 
+#include <cinttypes>
+
+#include "common/log.h"
+
 namespace ferry::system {
 
 namespace {
@@ -35,7 +39,8 @@ void Pl031::alarm() {
     update_irq();
 }
 
-uint64_t Pl031::read(uint64_t offset, unsigned /*size*/) {
+uint64_t Pl031::read(uint64_t offset, unsigned size) {
+    if (size > 4) log::printf_if(log::GuestErrors, "pl031: %u-byte read of register 0x%" PRIx64 "\n", size, offset);
     uint64_t id;
     if (primecell_id_register(offset, kId, id)) return id;
     switch (offset) {
@@ -46,11 +51,13 @@ uint64_t Pl031::read(uint64_t offset, unsigned /*size*/) {
     case RTCIMSC: return interrupt_mask_;
     case RTCRIS: return raw_interrupt_;
     case RTCMIS: return raw_interrupt_ && interrupt_mask_;
-    default: return 0;
+    case RTCICR: log::printf_if(log::GuestErrors, "pl031: read of write-only register 0x%" PRIx64 "\n", offset); return 0;
+    default: log::printf_if(log::GuestErrors, "pl031: read of unknown register 0x%" PRIx64 "\n", offset); return 0;
     }
 }
 
-void Pl031::write(uint64_t offset, unsigned /*size*/, uint64_t value) {
+void Pl031::write(uint64_t offset, unsigned size, uint64_t value) {
+    if (size > 4) log::printf_if(log::GuestErrors, "pl031: %u-byte write of register 0x%" PRIx64 "\n", size, offset);
     const uint32_t v = static_cast<uint32_t>(value);
     switch (offset) {
     case RTCMR:
@@ -70,7 +77,13 @@ void Pl031::write(uint64_t offset, unsigned /*size*/, uint64_t value) {
         if (v & 1) raw_interrupt_ = false;
         update_irq();
         break;
-    default: break;  // RTCCR: once started the RTC cannot be stopped
+    case RTCCR: break;  // once started the RTC cannot be stopped
+    case RTCDR:
+    case RTCRIS:
+    case RTCMIS:
+        log::printf_if(log::GuestErrors, "pl031: write to read-only register 0x%" PRIx64 "\n", offset);
+        break;
+    default: log::printf_if(log::GuestErrors, "pl031: write to unknown register 0x%" PRIx64 "\n", offset); break;
     }
 }
 

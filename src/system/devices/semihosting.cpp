@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cinttypes>
 #include <ctime>
+
+#include "common/log.h"
 
 namespace ferry::system {
 
@@ -286,7 +289,10 @@ uint64_t Semihosting::call(uint32_t op, uint64_t param) {
     case SYS_EXIT_EXTENDED: result = exit_program(param); break;
     case SYS_ELAPSED: result = elapsed(param); break;
     case SYS_TICKFREQ: result = kTicksPerSecond; break;
-    default: result = fail(ENOSYS); break;
+    default:
+        log::printf_if(log::GuestErrors, "semihosting: unknown operation 0x%x (parameter 0x%" PRIx64 ")\n", op, param);
+        result = fail(ENOSYS);
+        break;
     }
     return static_cast<uint64_t>(result);
 }

@@ -1,5 +1,9 @@
 #include "system/virt/psci.h"
 
+#include <cinttypes>
+
+#include "common/log.h"
+
 namespace ferry::system {
 
 namespace {
@@ -55,7 +59,9 @@ Psci::Result Psci::call(uint64_t function_id, uint64_t x1) {
     case SYSTEM_OFF: return done(kSuccess, Action::PowerOff);
     case SYSTEM_RESET: return done(kSuccess, Action::Reset);
     case PSCI_FEATURES: return done(implemented(static_cast<uint32_t>(x1)) ? kSuccess : kNotSupported);
-    default: return done(kNotSupported);
+    default:
+        log::printf_if(log::GuestErrors, "psci: unknown function id 0x%" PRIx64 "\n", function_id);
+        return done(kNotSupported);
     }
 }
 
