@@ -507,10 +507,17 @@ std::string Engine::stats_report() const {
 
 std::string Engine::hottest_blocks_report(size_t count) const {
     const Impl& im = *impl_;
+    // One row per guest pc, whatever the number of translations (flushes, flags).
+    std::map<uint64_t, BlockProfile> by_pc;
+    for (const BlockProfile& p : im.profiles) {
+        if (!p.executions) continue;
+        BlockProfile& row = by_pc.try_emplace(p.pc, BlockProfile{.pc = p.pc, .instructions = p.instructions}).first->second;
+        row.executions += p.executions;
+        row.samples += p.samples;
+    }
     // By time (samples), then by instructions run, for programs too short to sample.
     std::vector<const BlockProfile*> hot;
-    for (const BlockProfile& p : im.profiles)
-        if (p.executions) hot.push_back(&p);
+    for (const auto& [pc, row] : by_pc) hot.push_back(&row);
     auto weight = [](const BlockProfile* p) { return std::pair(p->samples, p->executions * p->instructions); };
     const size_t shown = std::min(count, hot.size());
     std::partial_sort(hot.begin(), hot.begin() + static_cast<ptrdiff_t>(shown), hot.end(),
