@@ -88,7 +88,6 @@ struct Engine::Impl {
     std::unique_ptr<Profiler> profiler;
     std::deque<BlockProfile> profiles;
     std::map<std::pair<uint64_t, uint64_t>, BlockProfile*> current_profiles;  // the latest translation of each (pc, flags)
-    uint64_t samples_outside_blocks = 0;  // running, but not in a block's code (helpers, devices, run loop)
     SymbolTable symbols;
 
     BlockProfile* new_profile(const ir::Block& b);
@@ -160,31 +159,29 @@ void Engine::Impl::account_exit(const CpuState& s, EngineStats& stats) const {
 // run before a flush lets new code reuse the addresses.
 void Engine::Impl::classify_samples() {
     if (!profiler) return;
+    // The rest (helpers, devices, run loop) is what the blocks do not account for.
     profiler->drain([this](uintptr_t host_pc) {
-        if (BlockProfile* p = backend.profile_for_host_pc(host_pc))
-            ++p->samples;
-        else
-            ++samples_outside_blocks;
+        if (BlockProfile* p = backend.profile_for_host_pc(host_pc)) ++p->samples;
     });
 }
 
 namespace {
-// Tells the profiler (if any) what the thread does until the end of the scope.
-class ProfilePhase {
+// Samples are recorded (or not) until the end of the scope: only while
+// running guest code, not while translating (which the clock times).
+class ProfileRecording {
 public:
-    ProfilePhase(Profiler* profiler, Profiler::Phase phase)
-        : profiler_(profiler), outer_(profiler ? profiler->phase() : phase) {
-        if (profiler_) profiler_->set_phase(phase);
+    ProfileRecording(Profiler* profiler, bool on) : profiler_(profiler), outer_(profiler && profiler->recording()) {
+        if (profiler_) profiler_->set_recording(on);
     }
-    ~ProfilePhase() {
-        if (profiler_) profiler_->set_phase(outer_);
+    ~ProfileRecording() {
+        if (profiler_) profiler_->set_recording(outer_);
     }
-    ProfilePhase(const ProfilePhase&) = delete;
-    ProfilePhase& operator=(const ProfilePhase&) = delete;
+    ProfileRecording(const ProfileRecording&) = delete;
+    ProfileRecording& operator=(const ProfileRecording&) = delete;
 
 private:
     Profiler* profiler_;
-    Profiler::Phase outer_;
+    bool outer_;
 };
 }  // namespace
 
@@ -275,7 +272,7 @@ ExitReason Engine::run() {
 
     // Translates the block at (pc, flags) into b and optimises it.
     auto translate = [&](ir::Block& b, uint64_t pc, uint64_t flags) {
-        const ProfilePhase translating(im.profiler.get(), Profiler::Phase::Translating);
+        const ProfileRecording translating(im.profiler.get(), false);
         const auto t0 = std::chrono::steady_clock::now();
         a64::TranslateOptions options = im.options.translate;
         options.el = current_el(s);
@@ -299,7 +296,7 @@ ExitReason Engine::run() {
     };
     auto compile = [&](const ir::Block& b) {
         im.classify_samples();  // compiling may flush the cache
-        const ProfilePhase translating(im.profiler.get(), Profiler::Phase::Translating);
+        const ProfileRecording translating(im.profiler.get(), false);
         const auto t0 = std::chrono::steady_clock::now();
         const void* code = im.backend.compile(b, im.profile_of(b));
         stats_.translate_seconds += seconds_since(t0);
@@ -315,7 +312,7 @@ ExitReason Engine::run() {
 
     const bool user_mode = s.system == nullptr;
     if (im.profiler) im.profiler->start();
-    const ProfilePhase running(im.profiler.get(), Profiler::Phase::Running);
+    const ProfileRecording running(im.profiler.get(), true);
     const auto t0 = std::chrono::steady_clock::now();
     while (s.exit_reason == ExitReason::None) {
         if (s.exit_request || (im.options.dispatch_limit && stats_.dispatches >= im.options.dispatch_limit)) {
@@ -473,20 +470,18 @@ std::string Engine::stats_report() const {
            stats_.blocks_translated, stats_.blocks_translated ? double(stats_.guest_instructions_translated) / double(stats_.blocks_translated) : 0.0,
            b.guest_instructions_compiled ? double(b.host_bytes) / double(b.guest_instructions_compiled) : 0.0, b.cache_flushes);
 
-    // Translating is timed by the clock; the profiler's samples split the rest of the thread's CPU time.
-    const Profiler::Counts samples = im.profiler->counts();
+    // Time inside run(): translating is timed by the clock, samples split the rest.
     uint64_t block_samples = 0, executions = 0;
     for (const BlockProfile& p : im.profiles) {
         block_samples += p.samples;
         executions += p.executions;
     }
-    const uint64_t other_samples = im.samples_outside_blocks + samples.outside;
-    const double total = std::max(samples.cpu_seconds, stats_.translate_seconds);
-    const double rest = total - stats_.translate_seconds;
-    const double in_code = block_samples + other_samples ? rest * double(block_samples) / double(block_samples + other_samples) : 0.0;
-    append(out, "  time                         translating %.3f s (%.1f%%), translated code %.3f s (%.1f%%), helpers/devices/system calls/run loop %.3f s (%.1f%%)  [from %" PRIu64 " samples, %" PRIu64 " dropped]\n",
+    const double total = stats_.run_seconds, rest = std::max(0.0, total - stats_.translate_seconds);
+    const uint64_t samples = im.profiler->samples_drained();
+    const double in_code = samples ? rest * double(block_samples) / double(samples) : 0.0;
+    append(out, "  time                         translating %.3f s (%.1f%%), translated code %.3f s (%.1f%%), helpers/devices/run loop %.3f s (%.1f%%)  [from %" PRIu64 " samples, %" PRIu64 " dropped]\n",
            stats_.translate_seconds, percent(stats_.translate_seconds, total), in_code, percent(in_code, total),
-           rest - in_code, percent(rest - in_code, total), samples.running + samples.translating + samples.outside, samples.dropped);
+           rest - in_code, percent(rest - in_code, total), samples, im.profiler->samples_dropped());
 
     // Every block execution ends in exactly one exit: to the dispatcher, through the indirect table, or chained.
     const uint64_t dispatched = stats_.dispatches, indirect = b.indirect_hits;
@@ -522,8 +517,9 @@ std::string Engine::hottest_blocks_report(size_t count) const {
     const size_t shown = std::min(count, hot.size());
     std::partial_sort(hot.begin(), hot.begin() + static_cast<ptrdiff_t>(shown), hot.end(),
                       [&](const BlockProfile* a, const BlockProfile* b) { return weight(a) > weight(b); });
-    const Profiler::Counts samples = im.profiler->counts();
-    const double all_samples = double(samples.running + samples.translating + samples.outside);
+    // A block's share of the time inside run(): its share of the samples, of the time not translating.
+    const double not_translating = stats_.run_seconds > 0 ? std::max(0.0, 1.0 - stats_.translate_seconds / stats_.run_seconds) : 0.0;
+    const double samples = double(im.profiler->samples_drained());
     std::string out = "  hottest blocks (by time):\n"
                       "     #  guest pc            symbol                              executions   time%  insns\n";
     for (size_t i = 0; i < shown; ++i) {
@@ -531,7 +527,7 @@ std::string Engine::hottest_blocks_report(size_t count) const {
         std::string symbol = im.symbols.lookup(p.pc);
         if (symbol.empty()) symbol = "-";
         append(out, "    %2zu  0x%016" PRIx64 "  %-32.32s  %12" PRIu64 "  %5.1f%%  %5u\n", i + 1, p.pc, symbol.c_str(),
-               p.executions, percent(double(p.samples), all_samples), p.instructions);
+               p.executions, percent(double(p.samples) * not_translating, samples), p.instructions);
     }
     return out;
 }

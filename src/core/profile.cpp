@@ -14,12 +14,6 @@ namespace {
 thread_local Profiler* t_profiler = nullptr;
 std::atomic<int> g_running_profilers{0};
 
-double thread_cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
 // SIGPROF blocked on this thread for the lifetime of the guard.
 class SignalBlocked {
 public:
@@ -65,7 +59,6 @@ bool Profiler::start() {
     t_profiler = this;
     started_ = true;
     g_running_profilers++;
-    cpu_start_ = thread_cpu_seconds();
     const itimerspec period = {{0, kPeriodNanoseconds}, {0, kPeriodNanoseconds}};
     timer_settime(timer_, 0, &period, nullptr);
     return true;
@@ -75,14 +68,8 @@ bool Profiler::owns_signal(int sig) { return sig == kSignal && g_running_profile
 
 void Profiler::on_signal(int, siginfo_t*, void* context) {
     Profiler* p = t_profiler;
-    if (!p) return;
-    switch (p->phase()) {
-    case Phase::Outside: p->outside_ = p->outside_ + 1; return;
-    case Phase::Translating: p->translating_ = p->translating_ + 1; return;
-    case Phase::Running:
+    if (p && p->recording_)
         p->record(static_cast<uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]));
-        return;
-    }
 }
 
 void Profiler::record(uintptr_t host_pc) {
@@ -100,18 +87,8 @@ void Profiler::drain(const std::function<void(uintptr_t host_pc)>& on_sample) {
     SignalBlocked blocked;  // the handler appends to the buffer being emptied
     const size_t n = used_;
     for (size_t i = 0; i < n; ++i) on_sample(buffer_[i]);
-    drained_ = drained_ + n;
+    drained_ += n;
     used_ = 0;
-}
-
-Profiler::Counts Profiler::counts() const {
-    Counts c;
-    c.running = drained_;
-    c.translating = translating_;
-    c.outside = outside_;
-    c.dropped = dropped_;
-    c.cpu_seconds = started_ ? thread_cpu_seconds() - cpu_start_ : 0;
-    return c;
 }
 
 }  // namespace ferry

@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
-#include <ctime>
 #include <functional>
 #include <memory>
 
@@ -24,12 +23,12 @@ struct BlockProfile {
 static_assert(offsetof(BlockProfile, executions) == 0);
 
 // Samples the CPU time of the thread that starts it: SIGPROF at ~1 kHz from
-// a CLOCK_THREAD_CPUTIME_ID timer. The handler only records the interrupted
-// host pc (or the phase, when not running guest code); the owner classifies
-// the pcs later with drain(), before code cache addresses are reused.
+// a CLOCK_THREAD_CPUTIME_ID timer (the kernel checks it at its tick, so at
+// HZ=250 a sample stands for 4 ms). While recording (running guest code, not
+// translating) the handler appends the interrupted host pc to a buffer; the
+// owner classifies the pcs with drain(), before code cache addresses are reused.
 class Profiler {
 public:
-    enum class Phase : int { Outside, Running, Translating };
     static constexpr int kSignal = SIGPROF;
     static constexpr long kPeriodNanoseconds = 1'000'000;
 
@@ -41,21 +40,15 @@ public:
     // Starts sampling the calling thread (once; later calls do nothing).
     // False if the timer could not be set up: the report then has no samples.
     bool start();
-    void set_phase(Phase phase) { phase_ = static_cast<int>(phase); }
-    Phase phase() const { return static_cast<Phase>(static_cast<int>(phase_)); }
+    void set_recording(bool on) { recording_ = on; }
+    bool recording() const { return recording_; }
 
     // Hands every host pc sampled while running guest code to on_sample and
     // empties the buffer.
     void drain(const std::function<void(uintptr_t host_pc)>& on_sample);
 
-    struct Counts {
-        uint64_t running = 0;      // samples handed to drain()
-        uint64_t translating = 0;
-        uint64_t outside = 0;      // the thread was not inside Engine::run (system calls, devices, start-up)
-        uint64_t dropped = 0;      // the buffer was full
-        double cpu_seconds = 0;    // thread CPU time since start()
-    };
-    Counts counts() const;
+    uint64_t samples_drained() const { return drained_; }
+    uint64_t samples_dropped() const { return dropped_; }  // the buffer was full
 
     // Is sig the profiler's while a profiler is sampling (ferry-user keeps it from the guest)?
     static bool owns_signal(int sig);
@@ -66,12 +59,12 @@ private:
 
     static constexpr size_t kCapacity = 1 << 16;
     std::unique_ptr<uintptr_t[]> buffer_;
-    volatile sig_atomic_t phase_ = static_cast<int>(Phase::Outside);
+    volatile sig_atomic_t recording_ = 0;
     volatile size_t used_ = 0;
-    volatile uint64_t drained_ = 0, translating_ = 0, outside_ = 0, dropped_ = 0;
+    volatile uint64_t dropped_ = 0;
+    uint64_t drained_ = 0;
     timer_t timer_{};
     bool started_ = false;
-    double cpu_start_ = 0;
 };
 
 }  // namespace ferry

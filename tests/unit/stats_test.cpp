@@ -139,5 +139,18 @@ TEST(StatsReport, BlockExitsAddUpToExecutions) {
     EXPECT_NE(report.find(expected), std::string::npos) << report;
 }
 
+// A loop long enough to be sampled (~0.1 s): the samples land in its body.
+TEST(StatsProfiler, ChargesSamplesToTheBlockRunning) {
+    std::vector<uint32_t> long_loop = kLoop;
+    long_loop[1] = 0xd2a0c001u;  // movz x1, #0x600, lsl #16: 100M trips
+    StatsRun run(long_loop, ExecMode::Jit);
+    ASSERT_EQ(run.engine->run(), ExitReason::Syscall);
+    const std::string report = run.engine->stats_report();  // charges the samples taken so far
+    uint64_t samples = 0;
+    for (const BlockProfile& p : run.engine->block_profiles()) samples += p.samples;
+    EXPECT_GE(samples, 5u) << report;
+    EXPECT_GE(run.profile_at(kLoopBody).samples, samples * 9 / 10) << report;
+}
+
 }  // namespace
 }  // namespace ferry
