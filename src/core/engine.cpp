@@ -90,7 +90,7 @@ struct Engine::Impl {
     std::map<std::pair<uint64_t, uint64_t>, BlockProfile*> current_profiles;  // the latest translation of each (pc, flags)
     SymbolTable symbols;
 
-    BlockProfile* new_profile(const ir::Block& b);
+    void new_profile(const ir::Block& b);
     BlockProfile* profile_of(const ir::Block& b) const;
     void count_interpreted(const ir::Block& b, CpuState& s) const;
     void account_exit(const CpuState& s, EngineStats& stats) const;
@@ -108,13 +108,12 @@ struct Engine::Impl {
           profiler(options.count_indirect_hits ? std::make_unique<Profiler>() : nullptr) {}
 };
 
-BlockProfile* Engine::Impl::new_profile(const ir::Block& b) {
+void Engine::Impl::new_profile(const ir::Block& b) {
     BlockProfile& p = profiles.emplace_back();
     p.pc = b.pc;
     p.flags = b.flags;
     p.instructions = b.guest_instructions;
     current_profiles[{b.pc, b.flags}] = &p;
-    return &p;
 }
 
 BlockProfile* Engine::Impl::profile_of(const ir::Block& b) const {
