@@ -31,8 +31,8 @@ BlockEmitter::BlockEmitter(CodeGenerator& code, const ir::Block& block, const Em
 
 const void* BlockEmitter::emit() {
     const void* entry = c_.getCurr();
-    if (profile_) count_execution();
     if (may_loop()) emit_entry_check();
+    if (profile_) count_execution();  // after the check: a block left at its entry did not run
     for (ir::ValueId id = 0; id < block_.insts.size(); ++id) {
         const ir::Inst& inst = block_.insts[id];
         if (inst.removed) continue;
