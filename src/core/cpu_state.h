@@ -96,6 +96,11 @@ struct CpuState {
     // The debugger's watchpoints (a const WatchList*, core/debug.h), or
     // nullptr: the reference memory accesses check each access against them.
     const void* watchpoints = nullptr;
+
+    // ---- Statistics (--stats) ----
+    // The BlockProfile (core/profile.h) of the block entered last, so that a
+    // block left early (a fault) counts only the instructions it ran.
+    void* current_block = nullptr;
 };
 
 }  // namespace ferry

@@ -89,6 +89,18 @@ struct Engine::Impl {
     std::unordered_set<uint64_t> breakpoints;
     WatchList watchpoints;
 
+    // --stats (see core/profile.h).
+    std::unique_ptr<Profiler> profiler;
+    std::deque<BlockProfile> profiles;
+    std::map<std::pair<uint64_t, uint64_t>, BlockProfile*> current_profiles;  // the latest translation of each (pc, flags)
+    SymbolTable symbols;
+
+    void new_profile(const ir::Block& b);
+    BlockProfile* profile_of(const ir::Block& b) const;
+    void count_interpreted(const ir::Block& b, CpuState& s) const;
+    void account_exit(const CpuState& s, EngineStats& stats) const;
+    void classify_samples();
+
     Impl(a64::FetchFn f, EngineOptions o)
         : fetch(std::move(f)), options(std::move(o)),
           backend(x64::BackendOptions{
@@ -97,8 +109,85 @@ struct Engine::Impl {
               .count_indirect_hits = options.count_indirect_hits,
               .inline_guest_memory = options.inline_guest_memory,
               .soft_tlb = options.soft_tlb,
-              .on_compiled = compiled_block_observer(options)}) {}
+              .on_compiled = compiled_block_observer(options)}),
+          profiler(options.count_indirect_hits ? std::make_unique<Profiler>() : nullptr) {}
 };
+
+void Engine::Impl::new_profile(const ir::Block& b) {
+    BlockProfile& p = profiles.emplace_back();
+    p.pc = b.pc;
+    p.flags = b.flags;
+    p.instructions = b.guest_instructions;
+    current_profiles[{b.pc, b.flags}] = &p;
+}
+
+BlockProfile* Engine::Impl::profile_of(const ir::Block& b) const {
+    auto it = current_profiles.find({b.pc, b.flags});
+    return it == current_profiles.end() ? nullptr : it->second;
+}
+
+// What a JIT block's entry does (count_execution in emit_terminal.cpp), for the interpreter.
+void Engine::Impl::count_interpreted(const ir::Block& b, CpuState& s) const {
+    BlockProfile* p = profile_of(b);
+    if (!p) return;
+    ++p->executions;
+    s.current_block = p;
+}
+
+namespace {
+// Exits whose state.pc is an instruction that did not complete.
+bool stops_before_pc(ExitReason reason) {
+    switch (reason) {
+    case ExitReason::Undefined:
+    case ExitReason::Breakpoint:
+    case ExitReason::DataAbort:
+    case ExitReason::InstructionAbort:
+    case ExitReason::Alignment:
+    case ExitReason::ExitRequest:
+    case ExitReason::DebugBreakpoint:
+    case ExitReason::Watchpoint: return true;
+    default: return false;
+    }
+}
+}  // namespace
+
+// Counts how a run of guest code ended; a block left early counts only the instructions before state.pc.
+void Engine::Impl::account_exit(const CpuState& s, EngineStats& stats) const {
+    stats.exits[static_cast<size_t>(s.exit_reason)]++;
+    const auto* p = static_cast<const BlockProfile*>(s.current_block);
+    if (!p || !stops_before_pc(s.exit_reason) || s.pc < p->pc || s.pc >= p->pc + 4ull * p->instructions) return;
+    stats.instructions_not_completed += p->instructions - (s.pc - p->pc) / 4;
+}
+
+// Charges the samples taken so far to the blocks whose code they hit; must
+// run before a flush lets new code reuse the addresses.
+void Engine::Impl::classify_samples() {
+    if (!profiler) return;
+    // The rest (helpers, devices, run loop) is what the blocks do not account for.
+    profiler->drain([this](uintptr_t host_pc) {
+        if (BlockProfile* p = backend.profile_for_host_pc(host_pc)) ++p->samples;
+    });
+}
+
+namespace {
+// Samples are recorded (or not) until the end of the scope: only while
+// running guest code, not while translating (which the clock times).
+class ProfileRecording {
+public:
+    ProfileRecording(Profiler* profiler, bool on) : profiler_(profiler), outer_(profiler && profiler->recording()) {
+        if (profiler_) profiler_->set_recording(on);
+    }
+    ~ProfileRecording() {
+        if (profiler_) profiler_->set_recording(outer_);
+    }
+    ProfileRecording(const ProfileRecording&) = delete;
+    ProfileRecording& operator=(const ProfileRecording&) = delete;
+
+private:
+    Profiler* profiler_;
+    bool outer_;
+};
+}  // namespace
 
 Engine::Engine(CpuState& state, a64::FetchFn fetch, EngineOptions options)
     : state_(state), impl_(std::make_unique<Impl>(std::move(fetch), std::move(options))) {}
@@ -187,6 +276,7 @@ ExitReason Engine::run() {
 
     // Translates the block at (pc, flags) into b and optimises it.
     auto translate = [&](ir::Block& b, uint64_t pc, uint64_t flags) {
+        const ProfileRecording translating(im.profiler.get(), false);
         const auto t0 = std::chrono::steady_clock::now();
         a64::TranslateOptions options = im.options.translate;
         options.el = current_el(s);
@@ -198,6 +288,7 @@ ExitReason Engine::run() {
         stats_.blocks_translated++;
         stats_.guest_instructions_translated += b.guest_instructions;
         if (im.options.on_translate) im.options.on_translate(b.pc, b.end_pc);
+        if (im.profiler) im.new_profile(b);
         stats_.translate_seconds += seconds_since(t0);
     };
     auto ir_block = [&](uint64_t pc, uint64_t flags) -> const ir::Block& {
@@ -208,8 +299,10 @@ ExitReason Engine::run() {
         return b;
     };
     auto compile = [&](const ir::Block& b) {
+        im.classify_samples();  // compiling may flush the cache
+        const ProfileRecording translating(im.profiler.get(), false);
         const auto t0 = std::chrono::steady_clock::now();
-        const void* code = im.backend.compile(b);
+        const void* code = im.backend.compile(b, im.profile_of(b));
         stats_.translate_seconds += seconds_since(t0);
         return code;
     };
@@ -222,6 +315,8 @@ ExitReason Engine::run() {
     };
 
     const bool user_mode = s.system == nullptr;
+    if (im.profiler) im.profiler->start();
+    const ProfileRecording running(im.profiler.get(), true);
     const auto t0 = std::chrono::steady_clock::now();
     while (s.exit_reason == ExitReason::None) {
         if (s.exit_request || (im.options.dispatch_limit && stats_.dispatches >= im.options.dispatch_limit)) {
@@ -241,6 +336,7 @@ ExitReason Engine::run() {
         case ExecMode::Interpreter: {
             const ir::Block& b = ir_block(pc, flags);
             stats_.instructions_stepped += b.guest_instructions;
+            im.count_interpreted(b, s);
             run_guarded(user_mode, [&] { interp::run_block(b, s); });
             break;
         }
@@ -282,6 +378,7 @@ ExitReason Engine::run() {
             break;
         }
         }
+        if (im.profiler) im.account_exit(s, stats_);
     }
     stats_.run_seconds += seconds_since(t0);
     return s.exit_reason;
@@ -306,6 +403,7 @@ void Engine::invalidate_if(const std::function<bool(uint64_t pc, uint64_t flags)
 }
 
 void Engine::invalidate_all() {
+    impl_->classify_samples();  // before the flush reuses code addresses
     impl_->ir_blocks.clear();
     impl_->backend.flush();
 }
@@ -375,36 +473,126 @@ uint64_t Engine::guest_pc_for_fault(uintptr_t host_pc) const {
     return state_.fault_pc;
 }
 
-std::string Engine::stats_report() const {
-    const x64::BackendStats& b = impl_->backend.stats();
-    auto im_counts_hits = [&] { return impl_->options.count_indirect_hits; };
-    char buf[1024];
-    const double guest = static_cast<double>(b.guest_instructions_compiled ? b.guest_instructions_compiled : 1);
-    snprintf(buf, sizeof buf,
-             "ferry stats:\n"
-             "  blocks translated       %" PRIu64 " (%.1f guest instructions each)\n"
-             "  time translating        %.3f s of %.3f s running (%.1f%%)\n"
-             "  host bytes per guest insn %.1f\n"
-             "  dispatcher entries      %" PRIu64 " (block exits looked up by the run loop)\n"
-             "  chained links           %" PRIu64 " (direct jumps patched block to block)\n"
-             "  indirect branches       %" PRIu64 " hits, %" PRIu64 " misses in the inline table%s\n"
-             "  code cache flushes      %" PRIu64 "\n",
-             stats_.blocks_translated,
-             stats_.blocks_translated ? double(stats_.guest_instructions_translated) / double(stats_.blocks_translated) : 0.0,
-             stats_.translate_seconds, stats_.run_seconds,
-             stats_.run_seconds > 0 ? 100.0 * stats_.translate_seconds / stats_.run_seconds : 0.0,
-             double(b.host_bytes) / guest, stats_.dispatches, b.chained_links, b.indirect_hits, b.indirect_misses,
-             im_counts_hits() ? "" : " (hits not counted)", b.cache_flushes);
-    std::string report = buf;
-    if (impl_->options.soft_tlb && im_counts_hits()) {
-        const uint64_t lookups = b.soft_tlb_hits + b.soft_tlb_misses;
-        snprintf(buf, sizeof buf,
-                 "  softmmu TLB (inline)    %" PRIu64 " hits, %" PRIu64 " slow paths (%.2f%% hits; slow = miss, MMIO, "
-                 "page crossing, code page)\n",
-                 b.soft_tlb_hits, b.soft_tlb_misses, lookups ? 100.0 * double(b.soft_tlb_hits) / double(lookups) : 0.0);
-        report += buf;
+namespace {
+
+const char* exit_reason_name(ExitReason reason) {
+    switch (reason) {
+    case ExitReason::None: return "dispatcher";
+    case ExitReason::Syscall: return "syscall";
+    case ExitReason::Undefined: return "undefined";
+    case ExitReason::Breakpoint: return "brk";
+    case ExitReason::Halt: return "hlt";
+    case ExitReason::DataAbort: return "data abort";
+    case ExitReason::InstructionAbort: return "instruction abort";
+    case ExitReason::Alignment: return "alignment";
+    case ExitReason::ExitRequest: return "exit request";
+    case ExitReason::CodeModified: return "code modified";
+    case ExitReason::HypervisorCall: return "hvc";
+    case ExitReason::SecureMonitorCall: return "smc";
+    case ExitReason::WaitForInterrupt: return "wfi";
+    case ExitReason::ExceptionReturn: return "eret";
+    case ExitReason::WaitForEvent: return "wfe";
+    case ExitReason::SendEvent: return "sev";
+    case ExitReason::DebugBreakpoint: return "debugger breakpoint";
+    case ExitReason::Watchpoint: return "watchpoint";
     }
-    return report;
+    return "?";
+}
+
+double percent(double part, double whole) { return whole > 0 ? 100.0 * part / whole : 0.0; }
+
+// Appends one printf-formatted line to out.
+template <typename... Args>
+void append(std::string& out, const char* format, Args... args) {
+    char line[512];
+    snprintf(line, sizeof line, format, args...);
+    out += line;
+}
+
+}  // namespace
+
+void Engine::set_symbols(SymbolTable symbols) { impl_->symbols = std::move(symbols); }
+
+const std::deque<BlockProfile>& Engine::block_profiles() const { return impl_->profiles; }
+
+uint64_t Engine::guest_instructions_executed() const {
+    uint64_t total = 0;
+    for (const BlockProfile& p : impl_->profiles) total += p.executions * p.instructions;
+    return total - stats_.instructions_not_completed;
+}
+
+std::string Engine::stats_report() const {
+    Impl& im = *impl_;
+    im.classify_samples();
+    const x64::BackendStats& b = im.backend.stats();
+    std::string out = "ferry stats:\n";
+    if (!im.profiler) return out + "  (counts need --stats from the start)\n";
+
+    append(out, "  guest instructions executed  %" PRIu64 "\n", guest_instructions_executed());
+    append(out, "  blocks translated            %" PRIu64 " (%.1f instructions each), %.1f host bytes per guest instruction, %" PRIu64 " code cache flushes\n",
+           stats_.blocks_translated, stats_.blocks_translated ? double(stats_.guest_instructions_translated) / double(stats_.blocks_translated) : 0.0,
+           b.guest_instructions_compiled ? double(b.host_bytes) / double(b.guest_instructions_compiled) : 0.0, b.cache_flushes);
+
+    // Time inside run(): translating is timed by the clock, samples split the rest.
+    uint64_t block_samples = 0, executions = 0;
+    for (const BlockProfile& p : im.profiles) {
+        block_samples += p.samples;
+        executions += p.executions;
+    }
+    const double total = stats_.run_seconds, rest = std::max(0.0, total - stats_.translate_seconds);
+    const uint64_t samples = im.profiler->samples_drained();
+    const double in_code = samples ? rest * double(block_samples) / double(samples) : 0.0;
+    append(out, "  time                         translating %.3f s (%.1f%%), translated code %.3f s (%.1f%%), helpers/devices/run loop %.3f s (%.1f%%)  [from %" PRIu64 " samples, %" PRIu64 " dropped]\n",
+           stats_.translate_seconds, percent(stats_.translate_seconds, total), in_code, percent(in_code, total),
+           rest - in_code, percent(rest - in_code, total), samples, im.profiler->samples_dropped());
+
+    // Every block execution ends in exactly one exit: to the dispatcher, through the indirect table, or chained.
+    const uint64_t dispatched = stats_.dispatches, indirect = b.indirect_hits;
+    const uint64_t chained = executions > dispatched + indirect ? executions - dispatched - indirect : 0;
+    append(out, "  block exits                  chained %" PRIu64 ", indirect-table %" PRIu64 " (hit rate %.1f%%), dispatcher %" PRIu64 "\n",
+           chained, indirect, percent(double(indirect), double(indirect + b.indirect_misses)), dispatched);
+    if (im.options.soft_tlb)
+        append(out, "  softmmu TLB                  %" PRIu64 " hits, %" PRIu64 " slow paths (hit rate %.2f%%; slow = miss, MMIO, page crossing, code page)\n",
+               b.soft_tlb_hits, b.soft_tlb_misses, percent(double(b.soft_tlb_hits), double(b.soft_tlb_hits + b.soft_tlb_misses)));
+
+    std::string causes;
+    for (size_t r = 0; r < stats_.exits.size(); ++r)
+        if (stats_.exits[r]) append(causes, "%s%s %" PRIu64, causes.empty() ? "" : ", ", exit_reason_name(static_cast<ExitReason>(r)), stats_.exits[r]);
+    append(out, "  exits by cause               %s\n", causes.empty() ? "none" : causes.c_str());
+    out += hottest_blocks_report(20);
+    return out;
+}
+
+std::string Engine::hottest_blocks_report(size_t count) const {
+    const Impl& im = *impl_;
+    // One row per guest pc, whatever the number of translations (flushes, flags).
+    std::map<uint64_t, BlockProfile> by_pc;
+    for (const BlockProfile& p : im.profiles) {
+        if (!p.executions) continue;
+        BlockProfile& row = by_pc.try_emplace(p.pc, BlockProfile{.pc = p.pc, .instructions = p.instructions}).first->second;
+        row.executions += p.executions;
+        row.samples += p.samples;
+    }
+    // By time (samples), then by instructions run, for programs too short to sample.
+    std::vector<const BlockProfile*> hot;
+    for (const auto& [pc, row] : by_pc) hot.push_back(&row);
+    auto weight = [](const BlockProfile* p) { return std::pair(p->samples, p->executions * p->instructions); };
+    const size_t shown = std::min(count, hot.size());
+    std::partial_sort(hot.begin(), hot.begin() + static_cast<ptrdiff_t>(shown), hot.end(),
+                      [&](const BlockProfile* a, const BlockProfile* b) { return weight(a) > weight(b); });
+    // A block's share of the time inside run(): its share of the samples, of the time not translating.
+    const double not_translating = stats_.run_seconds > 0 ? std::max(0.0, 1.0 - stats_.translate_seconds / stats_.run_seconds) : 0.0;
+    const double samples = double(im.profiler->samples_drained());
+    std::string out = "  hottest blocks (by time):\n"
+                      "     #  guest pc            symbol                              executions   time%  insns\n";
+    for (size_t i = 0; i < shown; ++i) {
+        const BlockProfile& p = *hot[i];
+        std::string symbol = im.symbols.lookup(p.pc);
+        if (symbol.empty()) symbol = "-";
+        append(out, "    %2zu  0x%016" PRIx64 "  %-32.32s  %12" PRIu64 "  %5.1f%%  %5u\n", i + 1, p.pc, symbol.c_str(),
+               p.executions, percent(double(p.samples) * not_translating, samples), p.instructions);
+    }
+    return out;
 }
 
 }  // namespace ferry

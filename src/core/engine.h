@@ -2,13 +2,17 @@
 // interpreter on request, or both in lockstep), until something needs the
 // embedder (a system call, a fault, UNDEF, an exit request).
 #pragma once
+#include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "common/symbols.h"
 #include "core/cpu_state.h"
 #include "core/debug.h"
+#include "core/profile.h"
 #include "frontend/a64/translator.h"
 
 namespace ferry {
@@ -19,7 +23,7 @@ struct EngineOptions {
     ExecMode mode = ExecMode::Jit;
     bool chaining = true;
     bool optimize = true;
-    bool count_indirect_hits = false;
+    bool count_indirect_hits = false;  // --stats: also block execution counts, exits by cause, the profiler
     bool inline_guest_memory = true;   // user mode's flat guest memory; false in system mode
     bool soft_tlb = false;             // system mode: the softmmu TLB looked up inline (core/soft_tlb.h)
     bool perf_map = false;  // --perf-map: name each compiled block in /tmp/perf-PID.map for perf
@@ -44,7 +48,14 @@ struct EngineStats {
     uint64_t instructions_stepped = 0;  // guest instructions run block by block (interpreter, lockstep)
     double translate_seconds = 0;
     double run_seconds = 0;
+    // --stats only:
+    // Instructions of entered blocks that did not run: the block left early at
+    // an instruction that did not complete (a fault, UNDEF, BRK, exit request).
+    uint64_t instructions_not_completed = 0;
+    // How runs of guest code ended, by ExitReason (None: back to the dispatcher with nothing to report).
+    std::array<uint64_t, 32> exits{};
 };
+static_assert(static_cast<size_t>(ExitReason::Watchpoint) < std::tuple_size_v<decltype(EngineStats::exits)>);
 
 class Engine {
 public:
@@ -84,8 +95,17 @@ public:
     CpuState& state() { return state_; }
     const EngineStats& stats() const { return stats_; }
     std::string stats_report() const;
+    // --stats: the report names guest addresses with these symbols.
+    void set_symbols(SymbolTable symbols);
+    // --stats: every block translation and its counts, in translation order.
+    const std::deque<BlockProfile>& block_profiles() const;
+    // --stats: guest instructions run to completion.
+    uint64_t guest_instructions_executed() const;
 
 private:
+    // --stats: the `count` blocks that took most time, one line each.
+    std::string hottest_blocks_report(size_t count) const;
+
     struct Impl;
     CpuState& state_;
     EngineStats stats_;

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "common/log.h"
+#include "common/symbols.h"
 #include "core/engine.h"
 #include "core/host_cpu.h"
 #include "debug/gdb_server.h"
@@ -151,6 +152,7 @@ int run(const Options& options) {
         return true;
     };
     Engine engine(cpu, fetch, engine_options);
+    if (options.stats) engine.set_symbols(SymbolTable::load(host_program));
     mem.on_code_invalidated = [&engine](uint64_t lo, uint64_t hi) { engine.invalidate(lo, hi); };
     auto finish = [&engine, &options](int status) {
         if (options.stats) log::printf("%s", engine.stats_report().c_str());

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/profile.h"
 #include "user/address_space.h"
 #include "user/options.h"
 #include "user/process.h"
@@ -121,7 +122,8 @@ void Signals::init(CpuState& cpu) {
 
 void Signals::set_mask(uint64_t mask) {
     mask_ = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
-    const sigset_t host = to_sigset(mask_ & ~kHostUnblockable);
+    const uint64_t profiler = Profiler::owns_signal(Profiler::kSignal) ? sigbit(Profiler::kSignal) : 0;
+    const sigset_t host = to_sigset(mask_ & ~kHostUnblockable & ~profiler);
     sigprocmask(SIG_SETMASK, &host, nullptr);
 }
 
@@ -155,6 +157,7 @@ void Signals::apply_host_disposition(int sig) {
     // SIGSEGV and SIGBUS stay with Ferry's fault handler, which forwards the
     // ones sent by kill() to record_host_signal.
     if (sig == SIGKILL || sig == SIGSTOP || sig == SIGSEGV || sig == SIGBUS) return;
+    if (Profiler::owns_signal(sig)) return;  // --stats samples with it
     struct sigaction sa = {};
     sigemptyset(&sa.sa_mask);
     const GuestSigaction& act = actions_[sig];

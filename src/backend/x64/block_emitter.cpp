@@ -25,12 +25,14 @@ HostFeatures HostFeatures::detect() {
     return f;
 }
 
-BlockEmitter::BlockEmitter(CodeGenerator& code, const ir::Block& block, const EmitContext& context)
-    : c_(code), block_(block), ctx_(context), ra_(code, block) {}
+BlockEmitter::BlockEmitter(CodeGenerator& code, const ir::Block& block, const EmitContext& context,
+                           BlockProfile* profile)
+    : c_(code), block_(block), ctx_(context), profile_(profile), ra_(code, block) {}
 
 const void* BlockEmitter::emit() {
     const void* entry = c_.getCurr();
     if (may_loop()) emit_entry_check();
+    if (profile_) count_execution();  // after the check: a block left at its entry did not run
     for (ir::ValueId id = 0; id < block_.insts.size(); ++id) {
         const ir::Inst& inst = block_.insts[id];
         if (inst.removed) continue;

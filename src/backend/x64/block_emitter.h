@@ -19,6 +19,7 @@
 
 #include "backend/x64/block_table.h"
 #include "backend/x64/reg_alloc.h"
+#include "core/profile.h"
 #include "ir/ir.h"
 
 namespace ferry::x64 {
@@ -70,7 +71,9 @@ struct EmitContext {
 
 class BlockEmitter {
 public:
-    BlockEmitter(Xbyak::CodeGenerator& code, const ir::Block& block, const EmitContext& context);
+    // With a profile, the block counts its executions there (--stats).
+    BlockEmitter(Xbyak::CodeGenerator& code, const ir::Block& block, const EmitContext& context,
+                 BlockProfile* profile = nullptr);
 
     // Emits the block and returns its entry point. Throws Xbyak::Error when
     // the cache is full.
@@ -257,6 +260,7 @@ private:
     // emit_terminal.cpp
     bool may_loop() const;
     void emit_entry_check();
+    void count_execution();
     void emit_terminal();
     void emit_exit_stubs();
     void store_pc(uint64_t pc);
@@ -275,6 +279,7 @@ private:
     Xbyak::CodeGenerator& c_;
     const ir::Block& block_;
     const EmitContext& ctx_;
+    BlockProfile* profile_;
     RegAlloc ra_;
     Xbyak::Label exit_request_;
     std::deque<PendingExit> exits_;

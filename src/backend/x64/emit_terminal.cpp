@@ -33,6 +33,13 @@ void BlockEmitter::emit_entry_check() {
     c_.jne(exit_request_, CodeGenerator::T_NEAR);
 }
 
+// Nothing is live at entry, so rax is free; the flags are dead too.
+void BlockEmitter::count_execution() {
+    c_.mov(c_.rax, reinterpret_cast<uint64_t>(profile_));
+    c_.inc(c_.qword[c_.rax]);
+    c_.mov(abi::state_qword(offsetof(CpuState, current_block)), c_.rax);
+}
+
 // One (multi-byte) nop so that the field after the next `prefix_bytes` bytes is aligned.
 void BlockEmitter::pad_until_aligned(size_t prefix_bytes, size_t alignment) {
     const size_t misalignment = (reinterpret_cast<uintptr_t>(c_.getCurr()) + prefix_bytes) % alignment;

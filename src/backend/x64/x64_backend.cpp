@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include "backend/x64/block_emitter.h"
 #include "backend/x64/block_table.h"
@@ -15,8 +16,8 @@ using namespace Xbyak;
 struct Backend::Impl {
     explicit Impl(const BackendOptions& options);
     void emit_runtime_stubs();
-    const void* compile(const ir::Block& block);
-    const void* try_compile(const ir::Block& block);
+    const void* compile(const ir::Block& block, BlockProfile* profile);
+    const void* try_compile(const ir::Block& block, BlockProfile* profile);
     void flush();
 
     BackendOptions options;
@@ -25,6 +26,8 @@ struct Backend::Impl {
     BlockTable table;
     EmitContext context{};
     void (*run)(CpuState*, const void*) = nullptr;
+    // Profiled blocks by the start of their host code: {end, profile}. Emptied by flush, which reuses the addresses.
+    std::map<uintptr_t, std::pair<uintptr_t, BlockProfile*>> profiled_code;
 };
 
 Backend::Impl::Impl(const BackendOptions& opts) : options(opts), cache(opts.code_cache_bytes), table(opts.chaining) {
@@ -80,16 +83,20 @@ void Backend::Impl::emit_runtime_stubs() {
     c.jmp(epilogue, CodeGenerator::T_NEAR);
 }
 
-const void* Backend::Impl::try_compile(const ir::Block& block) {
+const void* Backend::Impl::try_compile(const ir::Block& block, BlockProfile* profile) {
     const uint8_t* mark = cache.cursor();
     try {
-        BlockEmitter emitter(cache.code(), block, context);
+        BlockEmitter emitter(cache.code(), block, context, profile);
         const void* entry = emitter.emit();
         table.add({block.pc, block.flags}, block.end_pc, entry, std::move(emitter.link_sites()),
                   std::move(emitter.accesses()));
         const size_t bytes = static_cast<size_t>(cache.cursor() - mark);
         stats.host_bytes += bytes;
         if (options.on_compiled) options.on_compiled(block, mark, bytes);
+        if (profile) {
+            profile->host_bytes = static_cast<uint32_t>(bytes);
+            profiled_code[reinterpret_cast<uintptr_t>(mark)] = {reinterpret_cast<uintptr_t>(mark) + bytes, profile};
+        }
         stats.chained_links = table.chained_links();
         return entry;
     } catch (const Xbyak::Error& e) {
@@ -99,11 +106,11 @@ const void* Backend::Impl::try_compile(const ir::Block& block) {
     }
 }
 
-const void* Backend::Impl::compile(const ir::Block& block) {
-    const void* entry = try_compile(block);
+const void* Backend::Impl::compile(const ir::Block& block, BlockProfile* profile) {
+    const void* entry = try_compile(block, profile);
     if (!entry) {
         flush();
-        entry = try_compile(block);
+        entry = try_compile(block, profile);
         if (!entry) {
             std::fprintf(stderr, "ferry: a block at 0x%llx does not fit in the %zu-byte code cache\n",
                          static_cast<unsigned long long>(block.pc), options.code_cache_bytes);
@@ -118,6 +125,7 @@ const void* Backend::Impl::compile(const ir::Block& block) {
 void Backend::Impl::flush() {
     cache.rewind();
     table.clear();
+    profiled_code.clear();
     ++stats.cache_flushes;
 }
 
@@ -126,7 +134,7 @@ Backend::~Backend() = default;
 
 const void* Backend::lookup(uint64_t pc, uint64_t flags) const { return impl_->table.find({pc, flags}); }
 
-const void* Backend::compile(const ir::Block& block) { return impl_->compile(block); }
+const void* Backend::compile(const ir::Block& block, BlockProfile* profile) { return impl_->compile(block, profile); }
 
 void Backend::run(CpuState& state, const void* code) {
     impl_->run(&state, code);
@@ -151,6 +159,13 @@ bool Backend::contains(uintptr_t host_pc) const { return impl_->cache.contains(h
 
 bool Backend::guest_pc_for_host_pc(uintptr_t host_pc, uint64_t& guest_pc) const {
     return impl_->table.guest_pc_for_host_pc(host_pc, guest_pc);
+}
+
+BlockProfile* Backend::profile_for_host_pc(uintptr_t host_pc) const {
+    auto it = impl_->profiled_code.upper_bound(host_pc);
+    if (it == impl_->profiled_code.begin()) return nullptr;
+    --it;
+    return host_pc < it->second.first ? it->second.second : nullptr;
 }
 
 const BackendStats& Backend::stats() const { return impl_->stats; }

@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "core/cpu_state.h"
+#include "core/profile.h"
 #include "ir/ir.h"
 
 namespace ferry::x64 {
@@ -61,8 +62,10 @@ public:
     // Host code for (pc, flags) if compiled, else nullptr.
     const void* lookup(uint64_t pc, uint64_t flags) const;
     // Compiles block (already optimised). If the cache is full it is flushed
-    // first (all blocks dropped), so the result is never null.
-    const void* compile(const ir::Block& block);
+    // first (all blocks dropped), so the result is never null. With a
+    // profile (--stats), the code counts its executions there and leaves the
+    // record in CpuState::current_block at entry.
+    const void* compile(const ir::Block& block, BlockProfile* profile = nullptr);
     // Runs translated code from `code` until a block returns to the dispatcher.
     void run(CpuState& state, const void* code);
 
@@ -82,6 +85,8 @@ public:
     // made the access there.
     bool contains(uintptr_t host_pc) const;
     bool guest_pc_for_host_pc(uintptr_t host_pc, uint64_t& guest_pc) const;
+    // The profile of the block compiled with one whose code holds host_pc (until the next flush), or nullptr.
+    BlockProfile* profile_for_host_pc(uintptr_t host_pc) const;
 
     const BackendStats& stats() const;
 

@@ -6,8 +6,9 @@
 #include <optional>
 
 #include "common/log.h"
-#include "debug/gdb_server.h"
+#include "common/symbols.h"
 #include "core/host_cpu.h"
+#include "debug/gdb_server.h"
 #include "system/cpu/system_cpu.h"
 #include "system/devices/semihosting.h"
 #include "system/virt/board.h"
@@ -108,6 +109,7 @@ public:
         if (options_.interpreter) config.exec_mode = ExecMode::Interpreter;
         config.stats = options_.stats;
         cpu_ = std::make_unique<SystemCpu>(board_, board_, callbacks(), config);
+        if (options_.stats) cpu_->engine().set_symbols(SymbolTable::load(options_.kernel));
         if (options_.semihosting) {
             const std::string cmdline = !options_.semihosting_cmdline.empty() ? options_.semihosting_cmdline
                                         : options_.append.empty() ? options_.kernel
