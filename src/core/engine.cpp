@@ -232,9 +232,14 @@ void log_dispatch(const CpuState& s) {
         snprintf(buf, sizeof buf, "X%02u=%016" PRIx64 "%s", r, s.x[r], r % 4 == 3 ? "\n" : " ");
         line += buf;
     }
-    snprintf(buf, sizeof buf, " SP=%016" PRIx64 "\nPC=%016" PRIx64 " NZCV=%x\n", s.sp, s.pc, s.nzcv >> 28);
+    snprintf(buf, sizeof buf, " SP=%016" PRIx64 "\nPC=%016" PRIx64 " NZCV=%x", s.sp, s.pc, s.nzcv >> 28);
     line += buf;
-    log::printf("%s", line.c_str());
+    if (s.system) {  // QEMU's PSTATE line: the EL, which stack pointer (t: SP_EL0, h: SP_ELx), DAIF
+        snprintf(buf, sizeof buf, " PSTATE=%08x EL%u%c DAIF=%x", s.nzcv | s.pstate, current_el(s),
+                 (s.pstate & pstate::SPSel) ? 'h' : 't', (s.pstate & pstate::DAIF) >> 6);
+        line += buf;
+    }
+    log::printf("%s\n", line.c_str());
 }
 
 std::string describe_divergence(const CpuState& want, const CpuState& got) {
@@ -464,6 +469,7 @@ ExitReason Engine::step() {
     stats_.dispatches++;
     stats_.instructions_stepped += block.guest_instructions;
     run_guarded(s.system == nullptr, [&] { interp::run_block(block, s); });
+    if (!stops_before_pc(s.exit_reason)) stats_.instructions_single_stepped += block.guest_instructions;
     return s.exit_reason;
 }
 
@@ -518,7 +524,7 @@ const std::deque<BlockProfile>& Engine::block_profiles() const { return impl_->p
 uint64_t Engine::guest_instructions_executed() const {
     uint64_t total = 0;
     for (const BlockProfile& p : impl_->profiles) total += p.executions * p.instructions;
-    return total - stats_.instructions_not_completed;
+    return total + stats_.instructions_single_stepped - stats_.instructions_not_completed;
 }
 
 std::string Engine::stats_report() const {

@@ -52,6 +52,7 @@ struct EngineStats {
     // Instructions of entered blocks that did not run: the block left early at
     // an instruction that did not complete (a fault, UNDEF, BRK, exit request).
     uint64_t instructions_not_completed = 0;
+    uint64_t instructions_single_stepped = 0;  // completed by Engine::step (a debugger's stepi)
     // How runs of guest code ended, by ExitReason (None: back to the dispatcher with nothing to report).
     std::array<uint64_t, 32> exits{};
 };

@@ -141,7 +141,8 @@ expect "system exec" system-exec.log 0 "^Trace: pc=0x0*$HELLO_ENTRY\$"
 run_system system-cpu hello -d cpu,nochain
 # The dump on entering kernel_main: x0 = x19 = 1, the EL start.S was entered at.
 grep -B8 -m1 "^PC=0*$KERNEL_MAIN NZCV=" "$OUT/system-cpu.log" >"$OUT/system-cpu-kernel_main.log"
-expect "system cpu" system-cpu-kernel_main.log 0 '^X00=0000000000000001 ' ' X19=0000000000000001$'
+expect "system cpu" system-cpu-kernel_main.log 0 '^X00=0000000000000001 ' ' X19=0000000000000001$' \
+    ' PSTATE=[0-9a-f]{8} EL1h DAIF=f$'
 
 # int: "svc #0x123" at EL1 (ELR = its address + 4), an SVC from EL0, ERET, and timer IRQs.
 SVC_AT=$("$OBJDUMP" -d "$OUT/exceptions.elf" | awk '$NF == "#0x123" && $(NF-1) == "svc" { sub(":", "", $1); print $1; exit }')
