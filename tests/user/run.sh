@@ -48,4 +48,6 @@ for source in "$src"/*.c; do
     fi
 done
 echo "user tests: $pass passed, $fail failed"
+# --stats: its own checks and PASS/FAIL lines.
+"$(dirname "$0")/stats.sh" "$build" || fail=$((fail + 1))
 [ "$fail" -eq 0 ]
