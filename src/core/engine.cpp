@@ -58,20 +58,25 @@ void log_host_code(const ir::Block& b, const void* code, size_t bytes) {
 }
 
 namespace {
-// perf's map of JIT code: one "START SIZE name" line per compiled block.
-void write_perf_map_line(const ir::Block& b, const void* code, size_t bytes) {
+// perf's map of JIT code: one "START SIZE name" line per compiled block,
+// named by the guest symbol when the program's ELF has one.
+void write_perf_map_line(const ir::Block& b, const void* code, size_t bytes, const SymbolTable& symbols) {
     static FILE* map = std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "a");
     if (!map) return;
-    std::fprintf(map, "%" PRIxPTR " %zx guest_0x%" PRIx64 "\n", reinterpret_cast<uintptr_t>(code), bytes, b.pc);
+    const std::string symbol = symbols.lookup(b.pc);
+    std::fprintf(map, "%" PRIxPTR " %zx %s%sguest_0x%" PRIx64 "%s\n", reinterpret_cast<uintptr_t>(code), bytes,
+                 symbol.c_str(), symbol.empty() ? "" : " (", b.pc, symbol.empty() ? "" : ")");
     std::fflush(map);
 }
 
-std::function<void(const ir::Block&, const void*, size_t)> compiled_block_observer(const EngineOptions& o) {
+// symbols: Engine::set_symbols's table, filled in later.
+std::function<void(const ir::Block&, const void*, size_t)> compiled_block_observer(const EngineOptions& o,
+                                                                                   const SymbolTable* symbols) {
     const bool out_asm = log::enabled(log::OutAsm);
     if (!out_asm && !o.perf_map) return nullptr;
-    return [out_asm, perf_map = o.perf_map](const ir::Block& b, const void* code, size_t bytes) {
+    return [out_asm, perf_map = o.perf_map, symbols](const ir::Block& b, const void* code, size_t bytes) {
         if (out_asm) log_host_code(b, code, bytes);
-        if (perf_map) write_perf_map_line(b, code, bytes);
+        if (perf_map) write_perf_map_line(b, code, bytes, *symbols);
     };
 }
 }  // namespace
@@ -109,7 +114,7 @@ struct Engine::Impl {
               .count_indirect_hits = options.count_indirect_hits,
               .inline_guest_memory = options.inline_guest_memory,
               .soft_tlb = options.soft_tlb,
-              .on_compiled = compiled_block_observer(options)}),
+              .on_compiled = compiled_block_observer(options, &symbols)}),
           profiler(options.count_indirect_hits ? std::make_unique<Profiler>() : nullptr) {}
 };
 

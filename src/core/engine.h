@@ -96,7 +96,7 @@ public:
     CpuState& state() { return state_; }
     const EngineStats& stats() const { return stats_; }
     std::string stats_report() const;
-    // --stats: the report names guest addresses with these symbols.
+    // --stats and --perf-map name guest addresses with these symbols.
     void set_symbols(SymbolTable symbols);
     // --stats: every block translation and its counts, in translation order.
     const std::deque<BlockProfile>& block_profiles() const;

@@ -152,7 +152,7 @@ int run(const Options& options) {
         return true;
     };
     Engine engine(cpu, fetch, engine_options);
-    if (options.stats) engine.set_symbols(SymbolTable::load(host_program));
+    if (options.stats || options.perf_map) engine.set_symbols(SymbolTable::load(host_program));
     mem.on_code_invalidated = [&engine](uint64_t lo, uint64_t hi) { engine.invalidate(lo, hi); };
     auto finish = [&engine, &options](int status) {
         if (options.stats) log::printf("%s", engine.stats_report().c_str());

@@ -52,7 +52,9 @@ timeout 60 "$BUILD/ferry-system" -M virt -cpu cortex-a53 -nographic -nic none -s
     </dev/null >"$OUT/system.out" 2>"$OUT/system.err" &
 ferry=$!
 wait_listening "$port" || fail "system: ferry-system does not listen on $port"
-timeout 60 "$GDB" -nx -batch -x "$OUT/system.gdb" "$OUT/kernel.elf" >"$OUT/system.log" 2>&1 &
+# --foreground: timeout then passes our SIGINT to gdb alone, not to its whole
+# process group as well (a second Ctrl-C makes gdb give up on the target).
+timeout --foreground 60 "$GDB" -nx -batch -x "$OUT/system.gdb" "$OUT/kernel.elf" >"$OUT/system.log" 2>&1 &
 gdb=$!
 # Ctrl-C once the guest spins (and gdb has resumed it after the watchpoints).
 for i in $(seq 300); do

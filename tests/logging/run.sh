@@ -223,6 +223,26 @@ for program in ferry-user ferry-system; do
     fi
 done
 
+# ---- both: --perf-map names every translated block in /tmp/perf-PID.map -----------
+# perf_map NAME SYMBOL COMMAND...: the map exists and names a block by SYMBOL.
+perf_map() {
+    local name=$1 symbol=$2 pid map
+    shift 2
+    "$@" </dev/null >"$OUT/$name.out" 2>&1 &
+    pid=$!
+    wait "$pid"
+    map=/tmp/perf-$pid.map
+    mv "$map" "$OUT/$name.map" 2>/dev/null
+    if grep -Eq "^[0-9a-f]+ [0-9a-f]+ $symbol(\+0x[0-9a-f]+)? \(guest_0x[0-9a-f]+\)\$" "$OUT/$name.map" 2>/dev/null &&
+        ! grep -Evq '^[0-9a-f]+ [0-9a-f]+ .*guest_0x[0-9a-f]+\)?$' "$OUT/$name.map"; then
+        pass "$name"
+    else
+        fail "$name" "no block named $symbol in /tmp/perf-$pid.map ($(head -c 200 "$OUT/$name.map" 2>/dev/null))"
+    fi
+}
+perf_map "ferry-user --perf-map" _start "$USER_FERRY" --perf-map "$OUT/loop"
+perf_map "ferry-system --perf-map" kernel_main "$SYSTEM_FERRY" "${MACHINE[@]}" -kernel "$OUT/hello.elf" --perf-map
+
 if [ "$failures" -ne 0 ]; then
     echo "tests/logging: $failures failure(s)"
     exit 1

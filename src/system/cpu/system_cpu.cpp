@@ -17,6 +17,7 @@ EngineOptions engine_options(const SystemCpuConfig& config, CpuContext& context)
     o.inline_guest_memory = false;  // every access goes through the softmmu TLB,
     o.soft_tlb = true;              // looked up inline by translated code
     o.count_indirect_hits = config.stats;
+    o.perf_map = config.perf_map;
     o.chaining = !log::enabled(log::NoChain);
     o.translation_flags = [&context](const CpuState&) { return context.translation_flags(); };
     return o;

@@ -56,6 +56,7 @@ struct SystemCpuConfig {
     // --stats: count what Engine::stats_report reports (indirect-branch and
     // inline TLB hits), at the cost of an increment per hit.
     bool stats = false;
+    bool perf_map = false;  // --perf-map: name each compiled block in /tmp/perf-PID.map
     // -d unimp: log each access to an unimplemented system register (also
     // done when common/log.h has log::Unimp enabled).
     bool log_unimplemented = false;

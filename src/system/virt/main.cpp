@@ -108,8 +108,9 @@ public:
         config.gic_v3 = options_.gic_version == 3;
         if (options_.interpreter) config.exec_mode = ExecMode::Interpreter;
         config.stats = options_.stats;
+        config.perf_map = options_.perf_map;
         cpu_ = std::make_unique<SystemCpu>(board_, board_, callbacks(), config);
-        if (options_.stats) cpu_->engine().set_symbols(SymbolTable::load(options_.kernel));
+        if (options_.stats || options_.perf_map) cpu_->engine().set_symbols(SymbolTable::load(options_.kernel));
         if (options_.semihosting) {
             const std::string cmdline = !options_.semihosting_cmdline.empty() ? options_.semihosting_cmdline
                                         : options_.append.empty() ? options_.kernel

@@ -49,7 +49,8 @@ void print_help() {
         "  -D logfile             write logs to logfile instead of stderr\n"
         "Ferry's own:\n"
         "  --interp               run the IR interpreter instead of the JIT\n"
-        "  --stats                print engine statistics at exit\n",
+        "  --stats                print engine statistics at exit\n"
+        "  --perf-map             name the translated blocks for perf in /tmp/perf-PID.map\n",
         stdout);
 }
 
@@ -245,7 +246,8 @@ ParseResult parse_system_options(int argc, char** argv, SystemOptions& o) {
     bool have_machine = false;
     for (int i = 1; i < argc; ++i) {
         std::string opt = argv[i];
-        if (opt.size() > 2 && opt[0] == '-' && opt[1] == '-' && opt != "--interp" && opt != "--stats")
+        if (opt.size() > 2 && opt[0] == '-' && opt[1] == '-' && opt != "--interp" && opt != "--stats" &&
+            opt != "--perf-map")
             opt = opt.substr(1);  // qemu accepts both -opt and --opt
         if (opt == "-h" || opt == "-help") {
             print_help();
@@ -284,6 +286,8 @@ ParseResult parse_system_options(int argc, char** argv, SystemOptions& o) {
             o.interpreter = true;
         } else if (opt == "--stats") {
             o.stats = true;
+        } else if (opt == "--perf-map") {
+            o.perf_map = true;
         } else if (opt == "-s") {
             o.gdb = "tcp::1234";
         } else if (opt == "-S") {

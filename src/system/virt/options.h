@@ -26,7 +26,7 @@ struct SystemOptions {
     uint32_t log_mask = 0;            // -d
     std::string gdb;                  // -gdb DEVICE (-s: tcp::1234); empty: no GDB stub
     bool start_stopped = false;       // -S: the CPU waits for the debugger
-    bool interpreter = false, stats = false;  // --interp, --stats (Ferry's own)
+    bool interpreter = false, stats = false, perf_map = false;  // --interp, --stats, --perf-map (Ferry's own)
 };
 
 enum class ParseResult { Run, ExitOk, ExitError };
