@@ -11,6 +11,18 @@ using ir::Terminal;
 
 namespace {
 Address rsb_top() { return util::qword[util::rsp + abi::kRsbTopOffset]; }
+
+// A system-mode ISB ends its block with an Exit so that code made stale by
+// writes, TLBI or IC goes before the next instruction. Every such
+// invalidation also sets exit_request, and nothing before the ISB in its
+// block changed the translation flags (those writes end their own blocks).
+bool ends_with_isb(const ir::Block& b) {
+    for (auto it = b.insts.rbegin(); it != b.insts.rend(); ++it) {
+        if (it->removed) continue;
+        return it->op == ir::Opcode::Barrier && it->imm0 == static_cast<uint64_t>(ir::BarrierKind::InstructionSync);
+    }
+    return false;
+}
 }  // namespace
 
 // Only blocks that may leave backwards or indirectly check exit_request: a
@@ -147,6 +159,17 @@ void BlockEmitter::emit_terminal() {
         break;
     }
     case Terminal::Kind::Exit:
+        if (predicts && ends_with_isb(block_)) {
+            // The run loop is needed only when something is pending: otherwise chain to the next block.
+            Label nothing_pending;
+            c_.cmp(abi::state_dword(offsetof(CpuState, exit_request)), 0);
+            c_.je(nothing_pending, CodeGenerator::T_NEAR);
+            store_pc(t.target);
+            c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
+            c_.L(nothing_pending);
+            jump_to_block(t.target, std::nullopt);
+            break;
+        }
         store_pc(t.target);
         c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
         break;
