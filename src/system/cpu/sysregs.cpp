@@ -338,7 +338,7 @@ void CpuContext::tlb_invalidate(uint32_t reg_id, uint64_t value) {
     }
     if (!tlbi_by_va(r)) {
         mmu.flush_all();
-        invalidate_all_code();
+        invalidate_code_for_full_tlbi();
         return;
     }
     // Xt[43:0] = VA[55:12]; VA[63:56] follow bit 55.
