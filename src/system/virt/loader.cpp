@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 #include "system/virt/fdt.h"
 
@@ -154,7 +153,11 @@ bool read_file(const std::string& path, const char* what, std::vector<uint8_t>& 
         error = std::string("cannot open ") + what + " '" + path + "': " + std::strerror(errno);
         return false;
     }
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    // In large chunks: a byte-wise copy of a 32 MiB kernel took 4% of a Linux boot.
+    out.clear();
+    std::vector<char> chunk(size_t{1} << 20);
+    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+        out.insert(out.end(), chunk.begin(), chunk.begin() + in.gcount());
     if (in.bad()) {
         error = std::string("cannot read ") + what + " '" + path + "'";
         return false;
