@@ -74,6 +74,7 @@ public:
     uint64_t translation_flags() const;
     // Makes translated code return to the run loop at the next block entry.
     void request_exit() { __atomic_store_n(&state.exit_request, 1u, __ATOMIC_RELEASE); }
+    void exit_if_interrupt_pending();  // after a write that may unmask one
 
     // Translated code to drop at the next block boundary (never inside the
     // block that asked: it may be running). Ranges where no code was
