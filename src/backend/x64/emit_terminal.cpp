@@ -12,14 +12,18 @@ using ir::Terminal;
 namespace {
 Address rsb_top() { return util::qword[util::rsp + abi::kRsbTopOffset]; }
 
-// A system-mode ISB ends its block with an Exit so that code made stale by
-// writes, TLBI or IC goes before the next instruction. Every such
-// invalidation also sets exit_request, and nothing before the ISB in its
-// block changed the translation flags (those writes end their own blocks).
-bool ends_with_isb(const ir::Block& b) {
+// System mode ends a block after an ISB or a system register write (MSR,
+// SYS: TLBI, IC, DC...) with an Exit, so that the run loop drops code made
+// stale and looks the next block up under the new translation flags. Every
+// invalidation and every write that changes the flags (CpuContext::
+// mapping_changed) sets exit_request, so with it clear the next block is
+// the one the run loop would find: such exits can be chained.
+bool ends_for_new_state(const ir::Block& b) {
     for (auto it = b.insts.rbegin(); it != b.insts.rend(); ++it) {
         if (it->removed) continue;
-        return it->op == ir::Opcode::Barrier && it->imm0 == static_cast<uint64_t>(ir::BarrierKind::InstructionSync);
+        const bool isb =
+            it->op == ir::Opcode::Barrier && it->imm0 == static_cast<uint64_t>(ir::BarrierKind::InstructionSync);
+        return isb || it->op == ir::Opcode::WriteSysReg;
     }
     return false;
 }
@@ -159,7 +163,7 @@ void BlockEmitter::emit_terminal() {
         break;
     }
     case Terminal::Kind::Exit:
-        if (predicts && ends_with_isb(block_)) {
+        if (predicts && ends_for_new_state(block_)) {
             // The run loop is needed only when something is pending: otherwise chain to the next block.
             Label nothing_pending;
             c_.cmp(abi::state_dword(offsetof(CpuState, exit_request)), 0);

@@ -63,8 +63,13 @@ void CpuContext::invalidate_code_for_full_tlbi() {
 
 // A translation register changed. Cached translations go; translated code
 // stays: it is keyed by EL, MMU state and ASID, and a change of mappings
-// under the same ASID needs a TLBI, which drops the code.
-void CpuContext::mapping_changed() { mmu.flush_all(); }
+// under the same ASID needs a TLBI, which drops the code. The translation
+// flags may have changed: the run loop looks the next block up (translated
+// code chains past system register writes only while exit_request is clear).
+void CpuContext::mapping_changed() {
+    mmu.flush_all();
+    request_exit();
+}
 
 void CpuContext::notify_waiter() {
     { std::lock_guard lock(wait_mutex); }
