@@ -66,7 +66,7 @@ struct EmitContext {
     bool inline_guest_memory;    // user mode's guest_base + (addr & guest_mask)
     bool soft_tlb;               // system mode's inline softmmu TLB lookup; neither: the reference calls
     HostFeatures features;
-    std::array<const void*, 6> soft_tlb_slow_paths;  // by soft_tlb_slow_path_index (emit_memory.cpp)
+    std::array<const void*, 6> soft_tlb_slow_paths;  // Load of U8, U16, U32, U64, U128; Store (emit_memory.cpp)
 };
 
 // The soft-TLB slow paths that every block's misses call (in the cache's fixed prefix).

@@ -128,6 +128,7 @@ void BlockEmitter::emit_store(const ir::Inst& inst) {
 namespace {
 constexpr ir::Type kLoadTypes[] = {ir::Type::U8, ir::Type::U16, ir::Type::U32, ir::Type::U64, ir::Type::U128};
 constexpr size_t kStoreSlowPath = std::size(kLoadTypes);
+static_assert(std::tuple_size_v<decltype(EmitContext::soft_tlb_slow_paths)> == kStoreSlowPath + 1);
 constexpr int kInlineWordsBytes = 16;  // imm0, imm1 after the thunk's call
 
 size_t soft_tlb_slow_path_index(const ir::Inst& inst) {
