@@ -110,6 +110,7 @@ fi
 "$HERE/console.py" "$FERRY" "$OUT/uart_echo.elf" || failures=$((failures + 1))
 
 bad "missing kernel" -M virt -kernel "$OUT/no-such-kernel"
+bad "kernel is a directory" -M virt -kernel "$OUT"
 echo "just text" >"$OUT/not-a-kernel.txt"
 bad "neither ELF nor Image" -M virt -kernel "$OUT/not-a-kernel.txt"
 bad "-m too small" -M virt -m 256K -kernel "$OUT/hello.elf"

@@ -248,6 +248,23 @@ TEST(SystemCpuException, PendingIrqWaitsForDaifClear) {
     EXPECT_EQ(m.x(22), 0x345u);  // EL1h with I clear
 }
 
+// The register form too, and in the JIT, where only a pending interrupt makes the write leave translated code.
+TEST(SystemCpuException, PendingIrqIsTakenAfterMsrDaifUnmasksIt) {
+    for (ExecMode mode : {ExecMode::Interpreter, ExecMode::Jit}) {
+        Machine m({}, {}, mode);
+        m.vector(1, vector::CurrentSpxIrq, Handler::Exit);
+        m.s().x[0] = Machine::kVectors;
+        m.s().x[2] = 0;  // D, A, I and F clear
+        m.program({kMsrVbarEl1X0, kMovX1One, 0xd51b4222 /* msr daif, x2 */, 0xd280002a /* mov x10, #1 */, kExit0,
+                   kExit1});
+        m.cpu->interrupts().set_line(system::CpuLine::Irq, true);
+        m.run();
+        EXPECT_EQ(m.x(1), 1u);
+        EXPECT_EQ(m.x(10), 0u);
+        EXPECT_EQ(m.x(21), Machine::kEntry + 12);
+    }
+}
+
 TEST(SystemCpuException, MaskedIrqIsNotTaken) {
     Machine m;
     m.vector(1, vector::CurrentSpxIrq, Handler::Exit);

@@ -151,8 +151,8 @@ struct MmuMachine {
     static constexpr uint64_t kPageA = FakeBus::kRamBase + 0x300000, kPageB = FakeBus::kRamBase + 0x301000;
     static constexpr uint64_t kDataVa = 0x10000, kUnmappedVa = 0x20000, kReadOnlyVa = 0x30000, kDeviceVa = 0x40000;
 
-    explicit MmuMachine(unsigned granule_shift = 12, unsigned input_bits = 39)
-        : pt(m.bus, kTables, granule_shift, input_bits) {
+    explicit MmuMachine(unsigned granule_shift = 12, unsigned input_bits = 39, ExecMode mode = ExecMode::Interpreter)
+        : m({}, {}, mode), pt(m.bus, kTables, granule_shift, input_bits) {
         const unsigned block_shift = granule_shift + (granule_shift - 3);
         for (uint64_t pa = FakeBus::kRamBase; pa < FakeBus::kRamBase + FakeBus::kRamSize; pa += uint64_t{1} << block_shift)
             pt.map(pa, pa, 2);
@@ -219,6 +219,41 @@ TEST(SystemCpuMmu, TlbiMakesAChangedDescriptorVisible) {
     EXPECT_EQ(mm.m.x(5), 0xaaaau);
     EXPECT_EQ(mm.m.x(6), 0xaaaau);  // the TLB still holds the old entry (architecturally allowed)
     EXPECT_EQ(mm.m.x(7), 0xbbbbu);
+}
+
+// A TLBI of everything keeps translated kernel (upper-range) code only while
+// its page maps the same physical page: a code page remapped to other code
+// runs the new code after TLBI VMALLE1, in the interpreter and the JIT.
+TEST(SystemCpuMmu, FullTlbiDropsTheCodeOfARemappedKernelPage) {
+    constexpr uint64_t kCodeVa = 0xffff'ff80'0000'1000;
+    constexpr uint64_t kCodeA = FakeBus::kRamBase + 0x302000, kCodeB = FakeBus::kRamBase + 0x303000;
+    for (ExecMode mode : {ExecMode::Interpreter, ExecMode::Jit}) {
+        MmuMachine mm(12, 39, mode);
+        PageTables high(mm.m.bus, kTables + 0x80000, 12, 39);
+        mm.m.program({0xd2800020, 0xd65f03c0}, kCodeA);  // mov x0, #1; ret
+        mm.m.program({0xd2800040, 0xd65f03c0}, kCodeB);  // mov x0, #2; ret
+        CpuState& s = mm.m.s();
+        s.x[2] = tcr_t0(39, 12) | tcr_t1_4k(39);
+        s.x[9] = high.root;
+        s.x[12] = kCodeB | PageTables::AF | 3;
+        s.x[13] = high.map(kCodeVa, kCodeA, 3);
+        s.x[15] = kCodeVa;
+        mm.run({
+            0xd5182029,  // msr ttbr1_el1, x9
+            0xd5033fdf,  // isb
+            0xd63f01e0,  // blr x15
+            0xaa0003e5,  // mov x5, x0
+            0xf90001ac,  // str x12, [x13] (kCodeVa now maps kCodeB)
+            0xd508871f,  // tlbi vmalle1
+            0xd5033f9f,  // dsb sy
+            0xd5033fdf,  // isb
+            0xd63f01e0,  // blr x15
+            0xaa0003e6,  // mov x6, x0
+        });
+        EXPECT_EQ(mm.m.x(5), 1u);
+        EXPECT_EQ(mm.m.x(6), 2u);
+        EXPECT_EQ(mm.m.x(20), 0u);  // no exception
+    }
 }
 
 TEST(SystemCpuMmu, TranslationFaultIsADataAbortWithFar) {

@@ -547,6 +547,36 @@ TEST(X64BackendChaining, ExitRequestLeavesAtTheLoopingBlock) {
     EXPECT_EQ(s.x[0], 1000u);
 }
 
+// A block ending in ISB (Barrier InstructionSync, then Exit) goes straight on
+// to the next block while nothing is pending, and to the run loop, at the
+// next pc, when exit_request is set.
+TEST(X64BackendChaining, IsbExitLeavesOnlyWhenExitRequested) {
+    Program p;
+    add(p, 0x1000, [](Builder& ir) {
+        ir.set_x(0, ir.add(ir.get_x(0), ir.imm64(1)));
+        ir.emit(Opcode::Barrier, Type::Void, {}, {}, {}, static_cast<uint64_t>(BarrierKind::InstructionSync));
+        ir.exit(0x1004);
+    });
+    add(p, 0x1004, [](Builder& ir) {
+        ir.set_x(1, ir.add(ir.get_x(1), ir.imm64(1)));
+        ir.exit(kExitPc);
+    });
+    Backend backend;
+    CpuState s;
+    s.pc = 0x1000;
+    run_jit(backend, p, s, kExitPc);  // compile and chain both
+    s.pc = 0x1000;
+    backend.run(s, backend.lookup(0x1000, 0));
+    EXPECT_EQ(s.pc, kExitPc);  // through both blocks in one run
+    EXPECT_EQ(s.x[0], 2u);
+    EXPECT_EQ(s.x[1], 2u);
+    s.exit_request = 1;
+    backend.run(s, backend.lookup(0x1000, 0));
+    EXPECT_EQ(s.pc, 0x1004u);  // after the ISB, before the next block
+    EXPECT_EQ(s.x[0], 3u);
+    EXPECT_EQ(s.x[1], 2u);
+}
+
 // Calls through BL (Jump + Hint::Call) and BLR (Indirect + Hint::Call) into a
 // function returning with RET (Indirect + Hint::Return); on odd iterations the
 // function returns elsewhere (the prediction is wrong), and a computed BR

@@ -133,6 +133,8 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     case Opcode::CondHolds: emit_cond_holds(inst); break;
     case Opcode::GetCarry: emit_get_carry(inst); break;
 
+    case Opcode::Barrier: c_.mfence(); break;  // the reference's seq_cst fence, without the call
+
     case Opcode::Load:
         if (ctx_.inline_guest_memory) emit_load(inst);
         else if (ctx_.soft_tlb) emit_soft_tlb_load(inst);

@@ -67,7 +67,11 @@ struct EmitContext {
     bool inline_guest_memory;    // user mode's guest_base + (addr & guest_mask)
     bool soft_tlb;               // system mode's inline softmmu TLB lookup; neither: the reference calls
     HostFeatures features;
+    std::array<const void*, 6> soft_tlb_slow_paths;  // Load of U8, U16, U32, U64, U128; Store (emit_memory.cpp)
 };
+
+// The soft-TLB slow paths that every block's misses call (in the cache's fixed prefix).
+void emit_soft_tlb_slow_paths(Xbyak::CodeGenerator& c, EmitContext& context);
 
 class BlockEmitter {
 public:
@@ -179,8 +183,11 @@ private:
     void count(uint64_t* counter, const Xbyak::Reg64& scratch);  // flags change
     void emit_soft_tlb_load(const ir::Inst& inst);
     void emit_soft_tlb_store(const ir::Inst& inst);
-    void soft_tlb_lookup(const Xbyak::Reg64& addr, unsigned bytes, size_t tag_offset, const Xbyak::Reg64& addend,
-                         const Xbyak::Reg64& scratch, Xbyak::Label& miss);
+    // Returns the rel32 field of the jump taken on a miss (bound by bind_rel32_here).
+    uint8_t* soft_tlb_lookup(const Xbyak::Reg64& addr, unsigned bytes, size_t tag_offset, const Xbyak::Reg64& addend,
+                             const Xbyak::Reg64& scratch);
+    void soft_tlb_miss_thunk(const ir::Inst& inst, uint8_t* miss, const Xbyak::Reg64& scratch, const Xbyak::Reg& addr,
+                             std::optional<Xbyak::Reg> value, std::optional<Xbyak::Reg> result, const uint8_t* resume);
 
     // emit_fp.cpp; false = no inline form (the caller falls back).
     bool emit_fp(const ir::Inst& inst);

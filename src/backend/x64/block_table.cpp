@@ -16,16 +16,71 @@ BlockTable::BlockTable(bool chaining)
     clear_indirect();
 }
 
+// ---- KeyIndex ------------------------------------------------------------------------
+
+size_t BlockTable::KeyIndex::home(const BlockKey& key) const {
+    const uint64_t h = (key.pc ^ key.flags * 0xC2B2AE3D27D4EB4Full) * 0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(h >> 32) & (slots_.size() - 1);
+}
+
+uint32_t BlockTable::KeyIndex::find(const BlockKey& key) const {
+    for (size_t i = home(key);; i = (i + 1) & (slots_.size() - 1)) {
+        const Slot& slot = slots_[i];
+        if (slot.node == kNone) return kNone;
+        if (slot.key == key) return slot.node;
+    }
+}
+
+void BlockTable::KeyIndex::insert(const BlockKey& key, uint32_t node) {
+    if (2 * (count_ + 1) > slots_.size()) grow();
+    size_t i = home(key);
+    while (slots_[i].node != kNone) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = {key, node};
+    ++count_;
+}
+
+void BlockTable::KeyIndex::erase(const BlockKey& key) {
+    const size_t mask = slots_.size() - 1;
+    size_t hole = home(key);
+    while (!(slots_[hole].key == key && slots_[hole].node != kNone)) hole = (hole + 1) & mask;
+    // Move back every later entry of the run whose home is not after the hole,
+    // so that no probe sequence crosses an empty slot before its key.
+    for (size_t next = (hole + 1) & mask; slots_[next].node != kNone; next = (next + 1) & mask) {
+        const size_t want = home(slots_[next].key);
+        const bool home_in_gap = hole <= next ? (want > hole && want <= next) : (want > hole || want <= next);
+        if (home_in_gap) continue;
+        slots_[hole] = slots_[next];
+        hole = next;
+    }
+    slots_[hole].node = kNone;
+    --count_;
+}
+
+void BlockTable::KeyIndex::clear() {
+    slots_.assign(size_t{1} << 12, Slot{{0, 0}, kNone});
+    count_ = 0;
+}
+
+void BlockTable::KeyIndex::grow() {
+    std::vector<Slot> old(slots_.size() * 2, Slot{{0, 0}, kNone});
+    old.swap(slots_);
+    count_ = 0;
+    for (const Slot& slot : old)
+        if (slot.node != kNone) insert(slot.key, slot.node);
+}
+
+// ---- BlockTable -----------------------------------------------------------------------
+
 const void* BlockTable::find(const BlockKey& key) const {
     // The indirect table holds a recent block per slot (and never a dropped one): most lookups stop there.
     abi::IndirectEntry& slot = indirect_[abi::indirect_index(key.pc)];
     if (slot.pc == key.pc && slot.flags == key.flags) return slot.code;
-    auto it = blocks_.find(key);
-    if (it == blocks_.end()) return nullptr;
+    const uint32_t node = index_.find(key);
+    if (node == kNone || !nodes_[node].entry) return nullptr;
     // The dispatcher only sees a known block after its slot went to another
     // one: take the slot back, so that the next indirect jump there hits.
-    slot = {key.pc, key.flags, it->second.entry, 0};
-    return it->second.entry;
+    slot = {key.pc, key.flags, nodes_[node].entry, 0};
+    return nodes_[node].entry;
 }
 
 void BlockTable::link(LinkSite& site, const void* target) {
@@ -42,88 +97,162 @@ void BlockTable::link(LinkSite& site, const void* target) {
 
 void BlockTable::unlink(LinkSite& site) { link(site, site.unlinked); }
 
+uint32_t BlockTable::node_for(const BlockKey& key) {
+    if (const uint32_t found = index_.find(key); found != kNone) return found;
+    const Node fresh{key, nullptr, 0, kNone, kNone, kNone, kNone};
+    uint32_t node;
+    if (free_nodes_.empty()) {
+        node = static_cast<uint32_t>(nodes_.size());
+        nodes_.push_back(fresh);
+    } else {
+        node = free_nodes_.back();
+        free_nodes_.pop_back();
+        nodes_[node] = fresh;
+    }
+    index_.insert(key, node);
+    return node;
+}
+
+// A site of block `from` wanting `target`: first in both lists.
+uint32_t BlockTable::new_site(const LinkSite& link, uint32_t from, uint32_t target) {
+    const Site fresh{link, target, nodes_[from].outgoing, kNone, nodes_[target].incoming};
+    uint32_t site;
+    if (free_sites_.empty()) {
+        site = static_cast<uint32_t>(sites_.size());
+        sites_.push_back(fresh);
+    } else {
+        site = free_sites_.back();
+        free_sites_.pop_back();
+        sites_[site] = fresh;
+    }
+    if (fresh.next_incoming != kNone) sites_[fresh.next_incoming].prev_incoming = site;
+    nodes_[target].incoming = site;
+    nodes_[from].outgoing = site;
+    return site;
+}
+
+void BlockTable::detach_incoming(uint32_t site) {
+    const Site& s = sites_[site];
+    if (s.prev_incoming != kNone) sites_[s.prev_incoming].next_incoming = s.next_incoming;
+    else nodes_[s.target].incoming = s.next_incoming;
+    if (s.next_incoming != kNone) sites_[s.next_incoming].prev_incoming = s.prev_incoming;
+}
+
+// A key neither compiled nor wanted leaves the index.
+void BlockTable::release_if_unused(uint32_t node) {
+    if (nodes_[node].entry || nodes_[node].incoming != kNone) return;
+    index_.erase(nodes_[node].key);
+    free_nodes_.push_back(node);
+}
+
+void BlockTable::add_to_page(uint32_t node) {
+    const uint64_t page = nodes_[node].key.pc >> 12;
+    auto [head, inserted] = page_heads_.try_emplace(page, node);
+    nodes_[node].page_prev = kNone;
+    nodes_[node].page_next = inserted ? kNone : head->second;
+    if (!inserted) {
+        nodes_[head->second].page_prev = node;
+        head->second = node;
+    }
+}
+
+void BlockTable::remove_from_page(uint32_t node) {
+    const Node& n = nodes_[node];
+    if (n.page_next != kNone) nodes_[n.page_next].page_prev = n.page_prev;
+    if (n.page_prev != kNone) {
+        nodes_[n.page_prev].page_next = n.page_next;
+    } else if (n.page_next != kNone) {
+        page_heads_[n.key.pc >> 12] = n.page_next;
+    } else {
+        page_heads_.erase(n.key.pc >> 12);
+    }
+}
+
 void BlockTable::add(const BlockKey& key, uint64_t end_pc, const void* entry, std::vector<LinkSite> sites,
                      std::vector<AccessRecord> accesses) {
     forget(key);  // a recompilation replaces the old block
-    BlockInfo info{entry, end_pc, {}};
-    for (LinkSite& site : sites) {
-        size_t index;
-        if (free_sites_.empty()) {
-            index = sites_.size();
-            sites_.push_back(site);
-        } else {
-            index = free_sites_.back();
-            free_sites_.pop_back();
-            sites_[index] = site;
-        }
-        info.outgoing.push_back(index);
-        sites_by_target_[site.target].push_back(index);
-    }
-    const BlockInfo& added = blocks_.insert_or_assign(key, std::move(info)).first->second;
-    by_pc_.emplace(key.pc, key.flags);
+    const uint32_t node = node_for(key);
+    nodes_[node].entry = entry;
+    nodes_[node].end_pc = end_pc;
+    add_to_page(node);
+    for (const LinkSite& site : sites) new_site(site, node, node_for(site.target));
     accesses_.insert(accesses_.end(), accesses.begin(), accesses.end());
 
     if (!chaining_) return;
     // Incoming jumps (including this block's own jumps to itself) go straight here;
     // outgoing jumps to blocks that already exist go straight there.
-    if (auto in = sites_by_target_.find(key); in != sites_by_target_.end())
-        for (size_t index : in->second) {
-            link(sites_[index], entry);
-            ++chained_links_;
-        }
-    for (size_t index : added.outgoing) {
-        LinkSite& site = sites_[index];
-        if (site.target == key) continue;
-        if (const void* target = find(site.target)) {
-            link(site, target);
-            ++chained_links_;
-        }
+    for (uint32_t site = nodes_[node].incoming; site != kNone; site = sites_[site].next_incoming) {
+        link(sites_[site].link, entry);
+        ++chained_links_;
+    }
+    for (uint32_t site = nodes_[node].outgoing; site != kNone; site = sites_[site].next_outgoing) {
+        const uint32_t target = sites_[site].target;
+        if (target == node || !nodes_[target].entry) continue;
+        link(sites_[site].link, nodes_[target].entry);
+        ++chained_links_;
     }
     abi::IndirectEntry& slot = indirect_[abi::indirect_index(key.pc)];
     slot = {key.pc, key.flags, entry, 0};
 }
 
 void BlockTable::forget(const BlockKey& key) {
-    auto it = blocks_.find(key);
-    if (it == blocks_.end()) return;
-    if (auto in = sites_by_target_.find(key); in != sites_by_target_.end())
-        for (size_t index : in->second) unlink(sites_[index]);
+    const uint32_t node = index_.find(key);
+    if (node == kNone || !nodes_[node].entry) return;
+    for (uint32_t site = nodes_[node].incoming; site != kNone; site = sites_[site].next_incoming)
+        unlink(sites_[site].link);
     // The block's own jump sites are dead code from now on.
-    for (size_t index : it->second.outgoing) {
-        std::vector<size_t>& wanting = sites_by_target_[sites_[index].target];
-        wanting.erase(std::find(wanting.begin(), wanting.end(), index));
-        free_sites_.push_back(index);
+    for (uint32_t site = nodes_[node].outgoing; site != kNone;) {
+        const uint32_t next = sites_[site].next_outgoing, target = sites_[site].target;
+        detach_incoming(site);
+        free_sites_.push_back(site);
+        if (target != node) release_if_unused(target);
+        site = next;
     }
     abi::IndirectEntry& slot = indirect_[abi::indirect_index(key.pc)];
     if (slot.pc == key.pc && slot.flags == key.flags) slot = kEmptyEntry;
-    blocks_.erase(it);
-    by_pc_.erase({key.pc, key.flags});
+    remove_from_page(node);
+    nodes_[node].entry = nullptr;
+    nodes_[node].outgoing = kNone;
+    release_if_unused(node);
 }
 
 void BlockTable::invalidate(uint64_t lo, uint64_t hi) {
-    // Blocks never cross a page, so only those starting within a page before lo can overlap.
+    if (hi <= lo) return;
+    // Blocks never cross a page: only those of the pages of [lo, hi) (and the
+    // one before, which cannot reach lo but costs nothing to look at) overlap.
+    // One starting in the range overlaps it even if empty (a fetch fault at its first instruction).
+    const uint64_t first = (lo >> 12) - (lo >= 0x1000 ? 1 : 0), last = (hi - 1) >> 12;
     std::vector<BlockKey> doomed;
-    for (auto it = by_pc_.lower_bound({lo > 0x1000 ? lo - 0x1000 : 0, 0}); it != by_pc_.end() && it->first < hi; ++it) {
-        const BlockKey key{it->first, it->second};
-        const uint64_t end = std::max(blocks_.at(key).end_pc, key.pc + 1);
-        if (end > lo) doomed.push_back(key);
+    auto collect = [&](uint32_t head) {
+        for (uint32_t node = head; node != kNone; node = nodes_[node].page_next) {
+            const Node& n = nodes_[node];
+            if (n.key.pc < hi && std::max(n.end_pc, n.key.pc + 1) > lo) doomed.push_back(n.key);
+        }
+    };
+    if (last - first < page_heads_.size()) {
+        for (uint64_t page = first; page <= last; ++page)
+            if (auto it = page_heads_.find(page); it != page_heads_.end()) collect(it->second);
+    } else {
+        for (const auto& [page, head] : page_heads_)
+            if (page >= first && page <= last) collect(head);
     }
     for (const BlockKey& key : doomed) forget(key);
 }
 
 void BlockTable::invalidate_if(const std::function<bool(const BlockKey&)>& doomed) {
     std::vector<BlockKey> keys;
-    for (const auto& [key, info] : blocks_)
-        if (doomed(key)) keys.push_back(key);
+    for (const Node& node : nodes_)
+        if (node.entry && doomed(node.key)) keys.push_back(node.key);
     for (const BlockKey& key : keys) forget(key);
 }
 
 void BlockTable::clear() {
-    blocks_.clear();
-    by_pc_.clear();
+    index_.clear();
+    nodes_.clear();
+    free_nodes_.clear();
     sites_.clear();
     free_sites_.clear();
-    sites_by_target_.clear();
+    page_heads_.clear();
     accesses_.clear();
     clear_indirect();
 }

@@ -5,9 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <set>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "backend/x64/jit_abi.h"
@@ -18,10 +16,6 @@ struct BlockKey {
     uint64_t pc;
     uint64_t flags;
     bool operator==(const BlockKey&) const = default;
-};
-
-struct BlockKeyHash {
-    size_t operator()(const BlockKey& k) const { return k.pc * 0x9E3779B97F4A7C15ull ^ k.flags; }
 };
 
 // A place in translated code that can point straight at a block: a jmp/jcc
@@ -63,22 +57,67 @@ public:
     uint64_t chained_links() const { return chained_links_; }
 
 private:
-    struct BlockInfo {
-        const void* entry;
-        uint64_t end_pc;
-        std::vector<size_t> outgoing;   // indices into sites_
+    static constexpr uint32_t kNone = ~uint32_t{0};
+
+    // Open addressing from keys to node indices (linear probing, backward-shift
+    // deletion): one probe of a flat array where a node-based map would allocate.
+    class KeyIndex {
+    public:
+        KeyIndex() { clear(); }
+        uint32_t find(const BlockKey& key) const;       // kNone if absent
+        void insert(const BlockKey& key, uint32_t node);  // key absent
+        void erase(const BlockKey& key);                   // key present
+        void clear();
+
+    private:
+        struct Slot {
+            BlockKey key;
+            uint32_t node;
+        };
+        size_t home(const BlockKey& key) const;
+        void grow();
+        std::vector<Slot> slots_;  // a power of two, at most half full
+        size_t count_ = 0;
     };
+
+    // A key that is compiled, wanted by link sites, or both. Lists are
+    // intrusive (indices), so adding and dropping a block allocates nothing
+    // once the pools have grown.
+    struct Node {
+        BlockKey key;
+        const void* entry;   // null while not compiled
+        uint64_t end_pc;
+        uint32_t outgoing;   // first of the block's own sites (Site::next_outgoing)
+        uint32_t incoming;   // first site that wants this key (Site::prev/next_incoming)
+        uint32_t page_prev;  // the compiled blocks of the same guest page
+        uint32_t page_next;
+    };
+    struct Site {
+        LinkSite link;
+        uint32_t target;  // node
+        uint32_t next_outgoing;
+        uint32_t prev_incoming;
+        uint32_t next_incoming;
+    };
+
+    uint32_t node_for(const BlockKey& key);  // finds or creates
+    uint32_t new_site(const LinkSite& link, uint32_t from, uint32_t target);
+    void detach_incoming(uint32_t site);
+    void release_if_unused(uint32_t node);
+    void add_to_page(uint32_t node);
+    void remove_from_page(uint32_t node);
     void forget(const BlockKey& key);
     void link(LinkSite& site, const void* target);
     void unlink(LinkSite& site);
     void clear_indirect();
 
     bool chaining_;
-    std::unordered_map<BlockKey, BlockInfo, BlockKeyHash> blocks_;
-    std::set<std::pair<uint64_t, uint64_t>> by_pc_;  // the keys of blocks_ as (pc, flags), for range invalidation
-    std::vector<LinkSite> sites_;
-    std::vector<size_t> free_sites_;
-    std::unordered_map<BlockKey, std::vector<size_t>, BlockKeyHash> sites_by_target_;
+    KeyIndex index_;
+    std::vector<Node> nodes_;
+    std::vector<uint32_t> free_nodes_;
+    std::vector<Site> sites_;
+    std::vector<uint32_t> free_sites_;
+    std::unordered_map<uint64_t, uint32_t> page_heads_;  // guest page number -> first node, for range invalidation
     std::vector<AccessRecord> accesses_;
     std::unique_ptr<abi::IndirectEntry[]> indirect_;
     uint64_t chained_links_ = 0;

@@ -3,9 +3,14 @@
 // user mode host address = guest_base + (address & guest_mask); in system
 // mode an inline lookup of the softmmu TLB (core/soft_tlb.h) with the
 // reference semantics as the slow path.
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+
 #include "backend/x64/block_emitter.h"
 #include "backend/x64/jit_abi.h"
 #include "core/soft_tlb.h"
+#include "ir/semantics.h"
 
 namespace ferry::x64 {
 
@@ -111,13 +116,83 @@ void BlockEmitter::emit_store(const ir::Inst& inst) {
 }
 
 // ---- System mode: the softmmu TLB ----------------------------------------------------
+//
+// A miss leaves the block for a thunk after it: the thunk puts the address
+// (and a store's value) in the call-argument slots and calls the shared slow
+// path of its kind, which saves every caller-saved register, calls the
+// reference Load or Store (walk, TLB fill, MMIO, precise faults, dropping
+// code a store overwrites) and leaves the result in the first slot. The
+// instruction's imm0 (guest pc) and imm1 follow the call as data, so one
+// slow path serves every access of its kind whatever its registers.
+
+namespace {
+constexpr ir::Type kLoadTypes[] = {ir::Type::U8, ir::Type::U16, ir::Type::U32, ir::Type::U64, ir::Type::U128};
+constexpr size_t kStoreSlowPath = std::size(kLoadTypes);
+static_assert(std::tuple_size_v<decltype(EmitContext::soft_tlb_slow_paths)> == kStoreSlowPath + 1);
+constexpr int kInlineWordsBytes = 16;  // imm0, imm1 after the thunk's call
+
+size_t soft_tlb_slow_path_index(const ir::Inst& inst) {
+    if (inst.op == ir::Opcode::Store) return kStoreSlowPath;
+    return static_cast<size_t>(std::find(std::begin(kLoadTypes), std::end(kLoadTypes), inst.type) - std::begin(kLoadTypes));
+}
+
+// A jne rel32 bound later by bind_rel32_here: cheaper than an xbyak Label.
+uint8_t* jne_forward(CodeGenerator& c) {
+    c.db(0x0F);
+    c.db(0x85);
+    c.dd(0);
+    return const_cast<uint8_t*>(c.getCurr()) - 4;
+}
+
+void bind_rel32_here(CodeGenerator& c, uint8_t* field) {
+    const auto rel = static_cast<int32_t>(c.getCurr() - (field + 4));
+    std::memcpy(field, &rel, sizeof rel);
+}
+
+// rsp is 16 below the block's frame inside a slow path (return address, alignment).
+constexpr int kSlowPathFrame = 16;
+
+const void* emit_soft_tlb_slow_path(CodeGenerator& c, ir::Opcode op, ir::Type type) {
+    c.align(16);
+    const void* entry = c.getCurr();
+    const auto frame = [](int offset) { return util::rsp + kSlowPathFrame + offset; };
+    c.sub(c.rsp, 8);
+    for (int r = 0; r < 16; ++r)
+        if (RegAlloc::kCallerSavedGprs & (1u << r)) c.mov(c.qword[frame(abi::kFallbackSaveOffset + 8 * r)], Reg64(r));
+    for (int r = 0; r < 16; ++r) c.movdqu(c.xword[frame(abi::kFallbackSaveXmmOffset + 16 * r)], Xmm(r));
+    c.mov(c.rax, c.qword[c.rsp + 8]);  // the return address: the inline words
+    c.mov(c.rdx, c.qword[c.rax]);
+    c.mov(c.rcx, c.qword[c.rax + 8]);
+    c.mov(c.rdi, abi::kState);
+    c.lea(c.rsi, c.ptr[frame(abi::kCallArgsOffset)]);
+    c.mov(c.r8d, static_cast<uint32_t>(type));
+    c.mov(c.rax, reinterpret_cast<uint64_t>(ir::semantic_fn(op)));
+    c.call(c.rax);
+    c.mov(c.qword[frame(abi::kCallArgsOffset)], c.rax);
+    c.mov(c.qword[frame(abi::kCallArgsOffset + 8)], c.rdx);
+    for (int r = 0; r < 16; ++r) c.movdqu(Xmm(r), c.xword[frame(abi::kFallbackSaveXmmOffset + 16 * r)]);
+    for (int r = 0; r < 16; ++r)
+        if (RegAlloc::kCallerSavedGprs & (1u << r)) c.mov(Reg64(r), c.qword[frame(abi::kFallbackSaveOffset + 8 * r)]);
+    c.add(c.rsp, 8);
+    c.add(c.qword[c.rsp], kInlineWordsBytes);
+    c.ret();
+    return entry;
+}
+}  // namespace
+
+void emit_soft_tlb_slow_paths(CodeGenerator& c, EmitContext& context) {
+    for (size_t i = 0; i < std::size(kLoadTypes); ++i)
+        context.soft_tlb_slow_paths[i] = emit_soft_tlb_slow_path(c, ir::Opcode::Load, kLoadTypes[i]);
+    context.soft_tlb_slow_paths[kStoreSlowPath] = emit_soft_tlb_slow_path(c, ir::Opcode::Store, ir::Type::Void);
+}
 
 // addend = the host addend of the current EL's TLB entry for addr when the
 // entry's tag at tag_offset lets the `bytes` at addr be accessed directly;
-// else jumps to miss. The compare uses the page of the last byte, so a page
-// crossing misses; slow tags (MMIO, code pages...) never equal a page.
-void BlockEmitter::soft_tlb_lookup(const Reg64& addr, unsigned bytes, size_t tag_offset, const Reg64& addend,
-                                   const Reg64& scratch, Label& miss) {
+// else jumps to the returned miss field. The compare uses the page of the
+// last byte, so a page crossing misses; slow tags (MMIO, code pages...)
+// never equal a page.
+uint8_t* BlockEmitter::soft_tlb_lookup(const Reg64& addr, unsigned bytes, size_t tag_offset, const Reg64& addend,
+                                       const Reg64& scratch) {
     c_.mov(addend, addr);
     c_.shr(addend, kSoftTlbPageShift - kSoftTlbEntryShift);
     c_.and_(addend.cvt32(), (kSoftTlbEntries - 1) << kSoftTlbEntryShift);
@@ -125,19 +200,10 @@ void BlockEmitter::soft_tlb_lookup(const Reg64& addr, unsigned bytes, size_t tag
     c_.lea(scratch, c_.ptr[addr + (bytes - 1)]);
     c_.and_(scratch, static_cast<uint32_t>(kSoftTlbPageMask));  // sign-extended: ~0xfff
     c_.cmp(scratch, c_.qword[addend + tag_offset]);
-    if (!ctx_.soft_tlb_hits) {
-        c_.jne(miss, CodeGenerator::T_NEAR);
-    } else {  // --stats
-        Label& counted_miss = new_label();
-        c_.jne(counted_miss, CodeGenerator::T_NEAR);
-        count(ctx_.soft_tlb_hits, scratch);
-        out_of_line_.push_back([this, &counted_miss, &miss, scratch] {
-            c_.L(counted_miss);
-            count(ctx_.soft_tlb_misses, scratch);
-            c_.jmp(miss, CodeGenerator::T_NEAR);
-        });
-    }
+    uint8_t* miss = jne_forward(c_);
+    if (ctx_.soft_tlb_hits) count(ctx_.soft_tlb_hits, scratch);  // --stats
     c_.mov(addend, c_.qword[addend + offsetof(SoftTlbEntry, addend)]);
+    return miss;
 }
 
 void BlockEmitter::count(uint64_t* counter, const Reg64& scratch) {
@@ -145,50 +211,59 @@ void BlockEmitter::count(uint64_t* counter, const Reg64& scratch) {
     c_.inc(c_.qword[scratch]);
 }
 
-// A miss calls the reference Load (walk, TLB fill, MMIO, precise faults).
+// The thunk of one access, out of line: `miss` jumps here, the result (a
+// load's) arrives in `result`, and the block goes on at `resume`.
+void BlockEmitter::soft_tlb_miss_thunk(const ir::Inst& inst, uint8_t* miss, const Reg64& scratch,
+                                       const Reg& addr, std::optional<Reg> value, std::optional<Reg> result,
+                                       const uint8_t* resume) {
+    out_of_line_.push_back([=, this, &inst] {
+        bind_rel32_here(c_, miss);
+        if (ctx_.soft_tlb_misses) count(ctx_.soft_tlb_misses, scratch);
+        const Address arg0 = c_.qword[c_.rsp + abi::kCallArgsOffset];
+        const RegExp arg1 = c_.rsp + abi::kCallArgsOffset + 16;
+        c_.mov(arg0, Reg64(addr.getIdx()));
+        if (value && value->isXMM()) c_.movdqu(c_.xword[arg1], Xmm(value->getIdx()));
+        else if (value) c_.mov(c_.qword[arg1], Reg64(value->getIdx()));
+        c_.call(ctx_.soft_tlb_slow_paths[soft_tlb_slow_path_index(inst)]);
+        c_.dq(inst.imm0);
+        c_.dq(inst.imm1);
+        if (result && result->isXMM()) c_.movdqu(Xmm(result->getIdx()), c_.xword[c_.rsp + abi::kCallArgsOffset]);
+        else if (result) c_.mov(Reg64(result->getIdx()), arg0);
+        c_.jmp(resume);
+    });
+}
+
 void BlockEmitter::emit_soft_tlb_load(const ir::Inst& inst) {
     const unsigned bits = ir::bit_width(inst.type);
     const Reg64 addr = ra_.use_gpr(inst.args[0]);
     const Reg64 addend = ra_.scratch_gpr(), scratch = ra_.scratch_gpr();
-    Label& miss = new_label();
-    Label& done = new_label();
+    uint8_t* miss;
+    Reg res;
     if (bits == 128) {
-        const Xmm res = ra_.def_xmm();
-        fallback_out_of_line(inst, {addr}, res, miss, done);
-        soft_tlb_lookup(addr, 16, offsetof(SoftTlbEntry, read_tag), addend, scratch, miss);
-        c_.movdqu(res, util::xword[addr + addend]);
+        const Xmm r = ra_.def_xmm();
+        miss = soft_tlb_lookup(addr, 16, offsetof(SoftTlbEntry, read_tag), addend, scratch);
+        c_.movdqu(r, util::xword[addr + addend]);
+        res = r;
     } else {
-        const Reg64 res = ra_.def_gpr_after_reads();
-        fallback_out_of_line(inst, {addr}, res, miss, done);
-        soft_tlb_lookup(addr, bits / 8, offsetof(SoftTlbEntry, read_tag), addend, scratch, miss);
+        const Reg64 r = ra_.def_gpr_after_reads();
+        miss = soft_tlb_lookup(addr, bits / 8, offsetof(SoftTlbEntry, read_tag), addend, scratch);
         const Address at = sized_address(addr + addend, bits);
-        if (bits < 32) c_.movzx(res.cvt32(), at);
-        else c_.mov(op_reg(res, bits), at);
+        if (bits < 32) c_.movzx(r.cvt32(), at);
+        else c_.mov(op_reg(r, bits), at);
+        res = r;
     }
-    c_.L(done);
+    soft_tlb_miss_thunk(inst, miss, scratch, addr, std::nullopt, res, c_.getCurr());
 }
 
-// A miss calls the reference Store (walk, TLB fill, MMIO, precise faults,
-// and dropping translated code the store overwrites).
 void BlockEmitter::emit_soft_tlb_store(const ir::Inst& inst) {
     const unsigned bytes = static_cast<unsigned>(inst.imm1);
     const Reg64 addr = ra_.use_gpr(inst.args[0]);
-    Label& miss = new_label();
-    Label& done = new_label();
-    if (bytes == 16) {
-        const Xmm value = ra_.use_xmm(inst.args[1]);
-        const Reg64 addend = ra_.scratch_gpr(), scratch = ra_.scratch_gpr();
-        fallback_out_of_line(inst, {addr, value}, scratch, miss, done);  // scratch takes the void result
-        soft_tlb_lookup(addr, bytes, offsetof(SoftTlbEntry, write_tag), addend, scratch, miss);
-        c_.movdqu(util::xword[addr + addend], value);
-    } else {
-        const Reg64 value = ra_.use_gpr(inst.args[1]);
-        const Reg64 addend = ra_.scratch_gpr(), scratch = ra_.scratch_gpr();
-        fallback_out_of_line(inst, {addr, value}, scratch, miss, done);
-        soft_tlb_lookup(addr, bytes, offsetof(SoftTlbEntry, write_tag), addend, scratch, miss);
-        c_.mov(sized_address(addr + addend, bytes * 8), exact_reg(value, bytes * 8));
-    }
-    c_.L(done);
+    const Reg value = bytes == 16 ? Reg(ra_.use_xmm(inst.args[1])) : Reg(ra_.use_gpr(inst.args[1]));
+    const Reg64 addend = ra_.scratch_gpr(), scratch = ra_.scratch_gpr();
+    uint8_t* miss = soft_tlb_lookup(addr, bytes, offsetof(SoftTlbEntry, write_tag), addend, scratch);
+    if (bytes == 16) c_.movdqu(util::xword[addr + addend], Xmm(value.getIdx()));
+    else c_.mov(sized_address(addr + addend, bytes * 8), exact_reg(Reg64(value.getIdx()), bytes * 8));
+    soft_tlb_miss_thunk(inst, miss, scratch, addr, value, std::nullopt, c_.getCurr());
 }
 
 }  // namespace ferry::x64

@@ -11,6 +11,22 @@ using ir::Terminal;
 
 namespace {
 Address rsb_top() { return util::qword[util::rsp + abi::kRsbTopOffset]; }
+
+// System mode ends a block after an ISB or a system register write (MSR,
+// SYS: TLBI, IC, DC...) with an Exit, so that the run loop drops code made
+// stale and looks the next block up under the new translation flags. Every
+// invalidation and every write that changes the flags (CpuContext::
+// mapping_changed) sets exit_request, so with it clear the next block is
+// the one the run loop would find: such exits can be chained.
+bool ends_for_new_state(const ir::Block& b) {
+    for (auto it = b.insts.rbegin(); it != b.insts.rend(); ++it) {
+        if (it->removed) continue;
+        const bool isb =
+            it->op == ir::Opcode::Barrier && it->imm0 == static_cast<uint64_t>(ir::BarrierKind::InstructionSync);
+        return isb || it->op == ir::Opcode::WriteSysReg;
+    }
+    return false;
+}
 }  // namespace
 
 // Only blocks that may leave backwards or indirectly check exit_request: a
@@ -154,6 +170,17 @@ void BlockEmitter::emit_terminal() {
         break;
     }
     case Terminal::Kind::Exit:
+        if (predicts && ends_for_new_state(block_)) {
+            // The run loop is needed only when something is pending: otherwise chain to the next block.
+            Label nothing_pending;
+            c_.cmp(abi::state_dword(offsetof(CpuState, exit_request)), 0);
+            c_.je(nothing_pending, CodeGenerator::T_NEAR);
+            store_pc(t.target);
+            c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
+            c_.L(nothing_pending);
+            jump_to_block(t.target, std::nullopt);
+            break;
+        }
         store_pc(t.target);
         c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
         break;

@@ -81,6 +81,8 @@ void Backend::Impl::emit_runtime_stubs() {
     c.mov(c.rax, reinterpret_cast<uint64_t>(&stats.indirect_misses));
     c.inc(c.qword[c.rax]);
     c.jmp(epilogue, CodeGenerator::T_NEAR);
+
+    emit_soft_tlb_slow_paths(c, context);
 }
 
 const void* Backend::Impl::try_compile(const ir::Block& block, BlockProfile* profile) {

@@ -17,7 +17,7 @@ void CpuContext::set_el_and_spsel(unsigned new_el, bool spsel) {
 }
 
 namespace {
-constexpr uint64_t kFlagMmuOn = 4, kFlagAsidTagged = 8;
+constexpr uint64_t kFlagElMask = 3, kFlagMmuOn = 4, kFlagAsidTagged = 8;
 constexpr unsigned kFlagAsidShift = 16;
 }  // namespace
 
@@ -36,6 +36,15 @@ bool CpuContext::translated_for_asid(uint64_t flags, uint16_t asid) {
     return (flags & kFlagAsidTagged) && (flags >> kFlagAsidShift) == asid;
 }
 
+// MMU-off code does not depend on translation tables; EL1 code of the upper
+// (global, kernel) range depends only on its page's mapping, which the
+// caller checks. Code under any other regime goes with a TLBI of everything.
+bool CpuContext::survives_full_tlbi(uint64_t pc, uint64_t flags) {
+    const bool mmu_on = flags & kFlagMmuOn;
+    const bool el1_upper_range = (flags & kFlagElMask) == 1 && (pc >> 55 & 1);
+    return !mmu_on || el1_upper_range;
+}
+
 void CpuContext::invalidate_code(uint64_t lo, uint64_t hi) {
     if (!mmu.code_pages().take_virtual(lo, hi)) return;
     flush_code_ranges.emplace_back(lo, hi);
@@ -47,15 +56,20 @@ void CpuContext::invalidate_asid_code(uint16_t asid) {
     request_exit();
 }
 
-void CpuContext::invalidate_all_code() {
-    flush_all_code = true;
+void CpuContext::invalidate_code_for_full_tlbi() {
+    flush_code_for_full_tlbi = true;
     request_exit();
 }
 
 // A translation register changed. Cached translations go; translated code
 // stays: it is keyed by EL, MMU state and ASID, and a change of mappings
-// under the same ASID needs a TLBI, which drops the code.
-void CpuContext::mapping_changed() { mmu.flush_all(); }
+// under the same ASID needs a TLBI, which drops the code. The translation
+// flags may have changed: the run loop looks the next block up (translated
+// code chains past system register writes only while exit_request is clear).
+void CpuContext::mapping_changed() {
+    mmu.flush_all();
+    request_exit();
+}
 
 void CpuContext::notify_waiter() {
     { std::lock_guard lock(wait_mutex); }
@@ -89,6 +103,7 @@ void CpuContext::reset() {
     pending.reset();
     fetch_fault.reset();
     flush_all_code = true;
+    flush_code_for_full_tlbi = false;
     flush_code_ranges.clear();
     flush_code_asids.clear();
 }

@@ -74,16 +74,18 @@ public:
     uint64_t translation_flags() const;
     // Makes translated code return to the run loop at the next block entry.
     void request_exit() { __atomic_store_n(&state.exit_request, 1u, __ATOMIC_RELEASE); }
+    void exit_if_interrupt_pending();  // after a write that may unmask one
 
     // Translated code to drop at the next block boundary (never inside the
     // block that asked: it may be running). Ranges where no code was
     // translated are ignored.
     void invalidate_code(uint64_t lo, uint64_t hi);
-    void invalidate_all_code();
+    void invalidate_code_for_full_tlbi();  // what a TLBI of everything may have made stale
     // The code translated for the lower VA range under one ASID (TLBI ASIDE1).
     void invalidate_asid_code(uint16_t asid);
     // Were blocks with these translation flags made under asid's mappings?
     static bool translated_for_asid(uint64_t flags, uint16_t asid);
+    static bool survives_full_tlbi(uint64_t pc, uint64_t flags);  // if pc's page keeps its mapping
     // The regime's translation changed: TLB and translated code go.
     void mapping_changed();
 
@@ -105,6 +107,7 @@ public:
     std::optional<Syndrome> pending;
     std::optional<Syndrome> fetch_fault;
     bool flush_all_code = false;
+    bool flush_code_for_full_tlbi = false;
     std::vector<std::pair<uint64_t, uint64_t>> flush_code_ranges;
     std::vector<uint16_t> flush_code_asids;
 

@@ -53,6 +53,32 @@ constexpr uint64_t kHcrTwe = 1u << 14;
 constexpr uint64_t kCntkctlEvnten = 1u << 2;
 constexpr uint32_t kWfxTrapIss = (1u << 24) | (0xeu << 20);  // CV = 1, COND = AL
 constexpr uint32_t kWfxTrapIssWfe = 1;                        // TI
+
+// The upper-range (kernel) pages of translated code whose EL1 translation no
+// longer gives, executably, the physical page that code came from.
+std::vector<uint64_t> remapped_kernel_code_pages(CpuContext& c) {
+    std::vector<uint64_t> remapped;
+    for (const auto& [pa_page, va_pages] : c.mmu.code_pages().physical_pages())
+        for (uint64_t va : va_pages) {
+            if (!(va >> 55 & 1)) continue;
+            const WalkResult w = c.mmu.walk(va, 1);
+            const bool unchanged = w.ok() && Mmu::permission_fault(w.mapping, Access::Fetch) == 0 &&
+                                   (w.mapping.pa & kSoftTlbPageMask) == pa_page;
+            if (!unchanged) remapped.push_back(va);
+        }
+    return remapped;
+}
+
+// A TLBI of everything (VMALLE1, ALLE1...) drops translated code but what its
+// translation tables cannot have changed: MMU-off code, and kernel pages that
+// still map the same physical page (writes to that page drop its code
+// anyway). Linux issues a few during boot; retranslating the whole kernel
+// after each cost a quarter of the boot's translations.
+void drop_code_for_full_tlbi(CpuContext& c, Engine& engine) {
+    const std::vector<uint64_t> remapped = remapped_kernel_code_pages(c);
+    engine.invalidate_if([](uint64_t pc, uint64_t flags) { return !CpuContext::survives_full_tlbi(pc, flags); });
+    for (uint64_t va : remapped) engine.invalidate(va, va + (uint64_t{1} << kSoftTlbPageShift));
+}
 }  // namespace
 
 CpuLoop::CpuLoop(CpuContext& context, Engine& engine) : c_(context), engine_(engine), alarm_(context) {}
@@ -100,11 +126,12 @@ void CpuLoop::synchronize() {
     if (c_.flush_all_code) {
         engine_.invalidate_all();
     } else {
+        if (c_.flush_code_for_full_tlbi) drop_code_for_full_tlbi(c_, engine_);
         for (const auto& [lo, hi] : c_.flush_code_ranges) engine_.invalidate(lo, hi);
         for (uint16_t asid : c_.flush_code_asids)
             engine_.invalidate_if([asid](uint64_t, uint64_t flags) { return CpuContext::translated_for_asid(flags, asid); });
     }
-    c_.flush_all_code = false;
+    c_.flush_all_code = c_.flush_code_for_full_tlbi = false;
     c_.flush_code_ranges.clear();
     c_.flush_code_asids.clear();
     c_.timer.update();

@@ -66,6 +66,7 @@ public:
     // Was code translated in guest [lo, hi)? The caller drops those blocks,
     // so the range stops counting as code.
     bool take_virtual(uint64_t lo, uint64_t hi);
+    const std::unordered_map<uint64_t, std::vector<uint64_t>>& physical_pages() const { return by_physical_; }
 
 private:
     std::unordered_map<uint64_t, std::vector<uint64_t>> by_physical_;  // pa page -> va pages

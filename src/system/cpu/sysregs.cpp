@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "system/cpu/cpu_context.h"
+#include "system/cpu/exceptions.h"
 
 namespace ferry::system {
 
@@ -263,6 +264,14 @@ uint64_t CpuContext::read_sysreg(CpuState&, uint32_t reg_id, uint64_t pc) {
 
 // ---- Writes ----------------------------------------------------------------------
 
+// An unmasked interrupt is taken at the next block boundary, which exit_request
+// brings about. A line asserted later requests the exit itself, so only one
+// already pending needs it here: Linux masks and unmasks around every lock,
+// and leaving translated code each time cost a full run-loop round trip.
+void CpuContext::exit_if_interrupt_pending() {
+    if (interrupt_pending(*this)) request_exit();
+}
+
 bool CpuContext::write_pstate_field(uint32_t reg_id, uint64_t imm, uint64_t pc) {
     const uint32_t daif_bits = static_cast<uint32_t>(imm & 0xf) << 6;
     switch (reg_id) {
@@ -273,11 +282,12 @@ bool CpuContext::write_pstate_field(uint32_t reg_id, uint64_t imm, uint64_t pc) 
     case special::MSR_DAIFSet:
     case special::MSR_DAIFClr:
         if (el() == 0 && !(regs.sctlr[1] & bits::SCTLR_UMA)) trap_to_el1(reg_id, false, pc);
-        if (reg_id == special::MSR_DAIFSet)
+        if (reg_id == special::MSR_DAIFSet) {
             state.pstate |= daif_bits;
-        else
+        } else {
             state.pstate &= ~daif_bits;
-        request_exit();  // an interrupt may be unmasked now
+            exit_if_interrupt_pending();
+        }
         return true;
     }
     return false;
@@ -311,7 +321,7 @@ bool CpuContext::write_special(uint32_t reg_id, uint64_t value, uint64_t pc) {
     case special::DAIF:
         if (el() == 0 && !(regs.sctlr[1] & bits::SCTLR_UMA)) trap_to_el1(reg_id, false, pc);
         state.pstate = (state.pstate & ~pstate::DAIF) | (static_cast<uint32_t>(value) & pstate::DAIF);
-        request_exit();
+        exit_if_interrupt_pending();
         return true;
     case special::SP_EL0:
         require_el(*this, 1, pc);
@@ -377,7 +387,7 @@ void CpuContext::tlb_invalidate(uint32_t reg_id, uint64_t value) {
     if (!tlbi_by_va(r)) {
         log_tlbi(reg_id, "all: Xt", value);
         mmu.flush_all();
-        invalidate_all_code();
+        invalidate_code_for_full_tlbi();
         return;
     }
     // Xt[43:0] = VA[55:12]; VA[63:56] follow bit 55.

@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <system_error>
 
 #include "system/virt/fdt.h"
 
@@ -154,7 +155,13 @@ bool read_file(const std::string& path, const char* what, std::vector<uint8_t>& 
         error = std::string("cannot open ") + what + " '" + path + "': " + std::strerror(errno);
         return false;
     }
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    // In large chunks into room reserved up front: a byte-wise copy of a 32 MiB kernel took 4% of a Linux boot.
+    out.clear();
+    std::error_code size_unknown;  // a directory, say: the read below says so
+    if (const auto size = std::filesystem::file_size(path, size_unknown); !size_unknown) out.reserve(size);
+    std::vector<char> chunk(size_t{1} << 20);
+    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+        out.insert(out.end(), chunk.begin(), chunk.begin() + in.gcount());
     if (in.bad()) {
         error = std::string("cannot read ") + what + " '" + path + "'";
         return false;
