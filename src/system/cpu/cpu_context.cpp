@@ -91,8 +91,10 @@ void CpuContext::reset() {
 
     const CpuState fresh;
     void* const system = state.system;
+    const void* const watchpoints = state.watchpoints;  // a debugger's outlive a reset
     state = fresh;
     state.system = system;
+    state.watchpoints = watchpoints;
     state.pstate = (start << pstate::ElShift) | pstate::SPSel | pstate::DAIF;
     state.pc = config.entry_pc;
     state.x[0] = config.x0;

@@ -94,8 +94,8 @@ bool DebugRegisters::write(CpuContext& c, size_t index, uint64_t value) const {
     registers_[index].write(c, value);
     // The debugger changed state that translations and the TLB depend on,
     // behind the guest's back: drop both rather than track which.
+    c.flush_all_code = true;
     c.mapping_changed();
-    c.invalidate_all_code();
     c.timer.update();
     return true;
 }
