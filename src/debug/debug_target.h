@@ -37,6 +37,9 @@ struct StopEvent {
     int exit_status = 0;
     std::optional<Watchpoint> watch;  // the watchpoint hit (its kind picks watch/rwatch/awatch)
     uint64_t watch_address = 0;       // the address the access made
+    // Signal stops: the guest itself raised `signal` (a fault, BRK), which
+    // is delivered to it only if the debugger passes it on (C, S, vCont;C).
+    bool guest_signal = false;
 };
 
 class DebugTarget {
@@ -63,7 +66,9 @@ public:
 
     // Runs the guest: one instruction, or until a breakpoint, watchpoint,
     // interrupt() or the end of the program. Returns the stop to report.
-    virtual StopEvent resume(ResumeKind how) = 0;
+    // signal: the gdb signal number the debugger resumes with (0: none); a
+    // guest_signal stop's signal is delivered if it is passed, else dropped.
+    virtual StopEvent resume(ResumeKind how, int signal) = 0;
     // Any thread: make a running resume() return soon with Signal 2 (SIGINT)
     // (Ctrl-C, or a debugger attaching to a running guest).
     virtual void interrupt() = 0;

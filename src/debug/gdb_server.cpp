@@ -167,10 +167,10 @@ struct GdbServer::Impl {
     // Serving thread.
     void start_session();
     enum class SessionEnd { Resume, Detach, Kill, Disconnected };
-    SessionEnd converse(ResumeKind& how);
+    SessionEnd converse(ResumeKind& how, int& signal);
     bool read_events();
     void send(const std::string& bytes);
-    StopEvent run_guest(ResumeKind how);
+    StopEvent run_guest(ResumeKind how, int signal);
 
     // Watcher thread.
     void watch();
@@ -203,10 +203,13 @@ GdbServer::Ending GdbServer::Impl::serve(DebugTarget& debugged, bool start_stopp
             start_session();
         }
     }
+    // Without a debugger the guest's own signals are delivered, as if passed.
+    int unobserved_signal = 0;
     for (;;) {
         ResumeKind how = ResumeKind::Continue;
+        int signal = unobserved_signal;
         if (connection >= 0) {
-            switch (converse(how)) {
+            switch (converse(how, signal)) {
             case SessionEnd::Kill: drop_connection(); return Ending::Killed;
             case SessionEnd::Detach:
             case SessionEnd::Disconnected:
@@ -217,7 +220,8 @@ GdbServer::Ending GdbServer::Impl::serve(DebugTarget& debugged, bool start_stopp
             case SessionEnd::Resume: break;
             }
         }
-        const StopEvent stop = run_guest(how);
+        const StopEvent stop = run_guest(how, signal);
+        unobserved_signal = stop.guest_signal ? stop.signal : 0;
         // A debugger that attached while the guest ran asks '?' itself and is told T05, as QEMU does.
         const bool new_debugger = std::exchange(attached_while_running, false);
         if (new_debugger) start_session();
@@ -255,7 +259,7 @@ void GdbServer::Impl::start_session() {
     last_reply.clear();
 }
 
-GdbServer::Impl::SessionEnd GdbServer::Impl::converse(ResumeKind& how) {
+GdbServer::Impl::SessionEnd GdbServer::Impl::converse(ResumeKind& how, int& signal) {
     for (;;) {
         while (pending.empty())
             if (!read_events()) return SessionEnd::Disconnected;
@@ -278,6 +282,7 @@ GdbServer::Impl::SessionEnd GdbServer::Impl::converse(ResumeKind& how) {
         if (outcome.action == Action::Kill || outcome.action == Action::Resume) {
             if (acks) send(ack);
             how = outcome.resume;
+            signal = outcome.signal;
             return outcome.action == Action::Kill ? SessionEnd::Kill : SessionEnd::Resume;
         }
         last_reply = rsp::frame(outcome.reply);
@@ -308,13 +313,13 @@ void GdbServer::Impl::send(const std::string& bytes) {
     }
 }
 
-StopEvent GdbServer::Impl::run_guest(ResumeKind how) {
+StopEvent GdbServer::Impl::run_guest(ResumeKind how, int signal) {
     {
         std::lock_guard lock(mutex);
         watching = true;
     }
     changed.notify_all();
-    const StopEvent stop = target->resume(how);
+    const StopEvent stop = target->resume(how, signal);
     const uint64_t one = 1;
     if (write(wake_fd, &one, sizeof one) != sizeof one) std::perror("gdb: eventfd");
     std::unique_lock lock(mutex);
@@ -396,6 +401,10 @@ GdbServer::~GdbServer() = default;
 
 GdbServer::Ending GdbServer::serve(DebugTarget& target, bool start_stopped) {
     return impl_->serve(target, start_stopped);
+}
+
+void GdbServer::announce_end(const StopEvent& end) {
+    if (impl_->connection >= 0 && impl_->handler) impl_->send(rsp::frame(impl_->handler->report_stop(end)));
 }
 
 }  // namespace ferry::debug

@@ -33,6 +33,9 @@ public:
     // errors (a bad checksum, a malformed packet) get a one-line warning on
     // stderr and an error reply; they never end the program.
     Ending serve(DebugTarget& target, bool start_stopped);
+    // The program ends outside DebugTarget::resume() (ferry-user: a signal
+    // kills it): tell an attached debugger (W/X). From the guest's thread.
+    void announce_end(const StopEvent& end);
 
 private:
     struct Impl;

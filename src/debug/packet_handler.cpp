@@ -109,12 +109,11 @@ Outcome PacketHandler::handle(std::string_view packet) {
     case 's': return resume(ResumeKind::Step, args);
     case 'C':
     case 'S': {
-        // The signal is ignored: there is no guest signal to deliver it as.
-        std::string_view signal = args, address;
-        split(args, ';', signal, address);
-        uint64_t ignored = 0;
-        if (!rsp::parse_hex(signal, ignored)) return malformed(packet);
-        return resume(packet[0] == 'C' ? ResumeKind::Continue : ResumeKind::Step, address);
+        std::string_view signal_hex = args, address;
+        split(args, ';', signal_hex, address);
+        uint64_t signal = 0;
+        if (!rsp::parse_hex(signal_hex, signal) || signal > 0xff) return malformed(packet);
+        return resume(packet[0] == 'C' ? ResumeKind::Continue : ResumeKind::Step, address, static_cast<int>(signal));
     }
     case 'D':
         remove_all_points();
@@ -299,7 +298,7 @@ Outcome PacketHandler::change_point(std::string_view args, bool insert) {
     return reply(target_.remove_watchpoint(point) ? "OK" : kError);
 }
 
-Outcome PacketHandler::resume(ResumeKind how, std::string_view address) {
+Outcome PacketHandler::resume(ResumeKind how, std::string_view address, int signal) {
     if (!address.empty()) {
         uint64_t pc = 0;
         if (!rsp::parse_hex(address, pc)) return malformed(address);
@@ -307,6 +306,7 @@ Outcome PacketHandler::resume(ResumeKind how, std::string_view address) {
     }
     Outcome outcome{Action::Resume, ""};
     outcome.resume = how;
+    outcome.signal = signal;
     return outcome;
 }
 
@@ -320,8 +320,11 @@ Outcome PacketHandler::resume_with_actions(std::string_view actions) {
         std::string_view verb = action;
         split(action, ':', verb, thread);
         if (!action_applies(thread)) continue;
-        if (verb == "c" || (verb.size() == 3 && verb[0] == 'C')) return resume(ResumeKind::Continue, "");
-        if (verb == "s" || (verb.size() == 3 && verb[0] == 'S')) return resume(ResumeKind::Step, "");
+        if (verb == "c") return resume(ResumeKind::Continue, "");
+        if (verb == "s") return resume(ResumeKind::Step, "");
+        uint64_t signal = 0;
+        if (verb.size() == 3 && (verb[0] == 'C' || verb[0] == 'S') && rsp::parse_hex(verb.substr(1), signal))
+            return resume(verb[0] == 'C' ? ResumeKind::Continue : ResumeKind::Step, "", static_cast<int>(signal));
         return malformed("vCont;" + std::string(action));
     }
     return reply(kError);

@@ -24,6 +24,7 @@ public:
         Action action = Action::Reply;
         std::string reply;
         ResumeKind resume = ResumeKind::Continue;
+        int signal = 0;  // C/S/vCont;C: the signal to resume with
         bool start_no_ack = false;  // after this reply, stop sending and expecting acks
     };
     Outcome handle(std::string_view packet);
@@ -46,7 +47,7 @@ private:
     Outcome write_memory_hex(std::string_view args);
     Outcome write_memory_binary(std::string_view args);
     Outcome change_point(std::string_view args, bool insert);
-    Outcome resume(ResumeKind how, std::string_view address);
+    Outcome resume(ResumeKind how, std::string_view address, int signal = 0);
     Outcome resume_with_actions(std::string_view actions);
     Outcome malformed(std::string_view packet) const;
 

@@ -3,7 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "debug/aarch64_registers.h"
+#include "debug/gdb_signals.h"
+#include "user/exits.h"
 
 namespace ferry::user {
 
@@ -12,11 +16,10 @@ constexpr int kSigTrap = 5;
 constexpr int kSigInt = 2;
 }  // namespace
 
-ProcessDebugTarget::ProcessDebugTarget(Process& p, Engine& engine, std::function<ExitReason()> run_once,
-                                       std::function<void(ExitReason)> handle_exit,
-                                       const std::optional<int>& exit_status)
-    : p_(p), engine_(engine), run_once_(std::move(run_once)), handle_exit_(std::move(handle_exit)),
-      exit_status_(exit_status), registers_(debug::aarch64_registers()) {}
+ProcessDebugTarget::ProcessDebugTarget(Process& p, Engine& engine, const FaultHooks& hooks,
+                                       std::function<ExitReason()> run_once, const std::optional<int>& exit_status)
+    : p_(p), engine_(engine), hooks_(hooks), run_once_(std::move(run_once)), exit_status_(exit_status),
+      registers_(debug::aarch64_registers()) {}
 
 bool ProcessDebugTarget::read_register(unsigned regnum, std::vector<uint8_t>& out) {
     return debug::read_aarch64_register(p_.cpu, regnum, out);
@@ -48,20 +51,31 @@ void ProcessDebugTarget::interrupt() {
     __atomic_store_n(&p_.cpu.exit_request, 1u, __ATOMIC_RELEASE);
 }
 
-debug::StopEvent ProcessDebugTarget::resume(debug::ResumeKind how) {
-    if (how == debug::ResumeKind::Step) {
-        const ExitReason reason = engine_.step();
-        if (reason == ExitReason::Watchpoint) return stopped(reason);
-        handle_exit_(reason);
-        return stopped(ExitReason::None);
+debug::StopEvent ProcessDebugTarget::resume(debug::ResumeKind how, int signal) {
+    if (const std::optional<ExitReason> fault = std::exchange(pending_fault_, std::nullopt); fault && signal != 0) {
+        handle_exit(p_, *fault, hooks_);
+        // Into the guest's handler: a step stops at its first instruction.
+        if (exit_status_ || how == debug::ResumeKind::Step) return stopped(ExitReason::None);
     }
+    if (how == debug::ResumeKind::Step) return stop_for(engine_.step()).value_or(stopped(ExitReason::None));
     for (;;) {
-        const ExitReason reason = run_once_();
-        if (reason == ExitReason::DebugBreakpoint || reason == ExitReason::Watchpoint) return stopped(reason);
-        handle_exit_(reason);
-        if (exit_status_) return stopped(reason);
+        if (std::optional<debug::StopEvent> stop = stop_for(run_once_())) return *stop;
         if (interrupted_.exchange(false)) return stopped(ExitReason::ExitRequest);
     }
+}
+
+std::optional<debug::StopEvent> ProcessDebugTarget::stop_for(ExitReason reason) {
+    if (reason == ExitReason::DebugBreakpoint || reason == ExitReason::Watchpoint) return stopped(reason);
+    if (const std::optional<GuestFault> fault = guest_fault(p_, reason, hooks_)) {
+        pending_fault_ = reason;
+        debug::StopEvent event;
+        event.signal = debug::gdb_signal_from_linux(fault->signal);
+        event.guest_signal = true;
+        return event;
+    }
+    handle_exit(p_, reason, hooks_);
+    if (exit_status_) return stopped(reason);
+    return std::nullopt;
 }
 
 debug::StopEvent ProcessDebugTarget::stopped(ExitReason reason) {

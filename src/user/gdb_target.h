@@ -8,6 +8,7 @@
 
 #include "core/engine.h"
 #include "debug/debug_target.h"
+#include "user/host_fault.h"
 #include "user/process.h"
 
 namespace ferry::user {
@@ -15,11 +16,10 @@ namespace ferry::user {
 class ProcessDebugTarget final : public debug::DebugTarget {
 public:
     // run_once: one call of the run loop (Engine::run, with its fault
-    // bookkeeping); handle_exit: what the loop does with an exit (system
-    // calls, guest signals). p.exit must record the status in exit_status
+    // bookkeeping in hooks). p.exit must record the status in exit_status
     // rather than end Ferry, so that the debugger hears of it.
-    ProcessDebugTarget(Process& p, Engine& engine, std::function<ExitReason()> run_once,
-                       std::function<void(ExitReason)> handle_exit, const std::optional<int>& exit_status);
+    ProcessDebugTarget(Process& p, Engine& engine, const FaultHooks& hooks, std::function<ExitReason()> run_once,
+                       const std::optional<int>& exit_status);
 
     const std::vector<debug::RegisterInfo>& registers() const override { return registers_; }
     bool read_register(unsigned regnum, std::vector<uint8_t>& out) override;
@@ -31,20 +31,27 @@ public:
     void insert_watchpoint(const Watchpoint& w) override { engine_.insert_watchpoint(w); }
     bool remove_watchpoint(const Watchpoint& w) override { return engine_.remove_watchpoint(w); }
     void remove_all_points() override { engine_.remove_all_debug_points(); }
-    debug::StopEvent resume(debug::ResumeKind how) override;
+    // A fault stops before its signal reaches the guest (as a native
+    // debugger sees it); the next resume delivers it if the debugger passes
+    // a signal, or drops it (the instruction runs again).
+    debug::StopEvent resume(debug::ResumeKind how, int signal) override;
     void interrupt() override;
 
 private:
     debug::StopEvent stopped(ExitReason reason);
+    // After a run or step left with reason: the stop to report, or nullopt
+    // to carry on (the exit was handled: a system call, signals delivered).
+    std::optional<debug::StopEvent> stop_for(ExitReason reason);
     // Reads or writes guest memory through /proc/self/mem, which (as for a
     // debugger) ignores page protection: breakpoints and patches in code.
     bool access(uint64_t va, void* data, size_t bytes, bool write);
 
     Process& p_;
     Engine& engine_;
+    const FaultHooks& hooks_;
     std::function<ExitReason()> run_once_;
-    std::function<void(ExitReason)> handle_exit_;
     const std::optional<int>& exit_status_;
+    std::optional<ExitReason> pending_fault_;  // reported to the debugger, not yet delivered
     std::vector<debug::RegisterInfo> registers_;
     std::atomic<bool> interrupted_{false};
 };

@@ -15,8 +15,10 @@
 #include "core/engine.h"
 #include "core/host_cpu.h"
 #include "debug/gdb_server.h"
+#include "debug/gdb_signals.h"
 #include "user/address_space.h"
 #include "user/elf_loader.h"
+#include "user/exits.h"
 #include "user/gdb_target.h"
 #include "user/host_fault.h"
 #include "user/options.h"
@@ -45,50 +47,6 @@ std::string ferry_executable() {
     const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
     if (n <= 0) internal_error("cannot find Ferry's own executable");
     return std::string(buf, static_cast<size_t>(n));
-}
-
-int segv_code(const AddressSpace& mem, uint64_t addr) { return mem.prot_at(addr) < 0 ? SEGV_MAPERR : SEGV_ACCERR; }
-
-// Turns an exit of the run loop into what Linux would do to the process.
-void handle_exit(Process& p, ExitReason reason, const FaultHooks& hooks) {
-    CpuState& c = p.cpu;
-    switch (reason) {
-    case ExitReason::Syscall:
-        do_syscall(p);
-        break;
-    case ExitReason::DataAbort:
-        if (hooks.last_signal == SIGBUS)
-            p.signals.queue_fault(SIGBUS, BUS_ADRERR, c.fault_address);
-        else
-            p.signals.queue_fault(SIGSEGV, segv_code(p.mem, c.fault_address), c.fault_address);
-        break;
-    case ExitReason::InstructionAbort:
-        p.signals.queue_fault(SIGSEGV, segv_code(p.mem, c.pc), c.pc);
-        break;
-    case ExitReason::Alignment:
-        p.signals.queue_fault(SIGBUS, BUS_ADRALN, c.fault_address);
-        break;
-    case ExitReason::Undefined:
-    case ExitReason::Halt:  // HLT is UNDEFINED at EL0
-        p.signals.queue_fault(SIGILL, ILL_ILLOPC, c.pc);
-        break;
-    case ExitReason::Breakpoint:
-        p.signals.queue_fault(SIGTRAP, TRAP_BRKPT, c.pc);
-        break;
-    case ExitReason::None:
-    case ExitReason::ExitRequest:
-    case ExitReason::CodeModified:
-    case ExitReason::HypervisorCall:  // system mode only
-    case ExitReason::SecureMonitorCall:
-    case ExitReason::WaitForInterrupt:
-    case ExitReason::ExceptionReturn:
-    case ExitReason::WaitForEvent:
-    case ExitReason::SendEvent:
-    case ExitReason::DebugBreakpoint:  // the debugger's, handled before this
-    case ExitReason::Watchpoint:
-        break;
-    }
-    p.signals.deliver(p);
 }
 
 int run(const Options& options) {
@@ -175,8 +133,13 @@ int run(const Options& options) {
     if (gdb) {
         std::optional<int> exit_status;
         p.exit = [&exit_status](int status) { exit_status = status; };
-        ProcessDebugTarget target(p, engine, run_once, [&](ExitReason reason) { handle_exit(p, reason, hooks); },
-                                  exit_status);
+        ProcessDebugTarget target(p, engine, hooks, run_once, exit_status);
+        Signals::on_death = [&gdb](int sig) {
+            debug::StopEvent killed;
+            killed.kind = debug::StopEvent::Kind::Killed;
+            killed.signal = debug::gdb_signal_from_linux(sig);
+            gdb->announce_end(killed);
+        };
         if (gdb->serve(target, true) == debug::GdbServer::Ending::Killed) {
             std::fprintf(stderr, "ferry-user: terminated by the debugger\n");
             finish(0);

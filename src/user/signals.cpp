@@ -217,6 +217,7 @@ void Signals::queue_fault(int sig, int code, uint64_t addr) {
 }
 
 void Signals::die_by_signal(int sig) {
+    if (on_death) on_death(sig);
     std::fflush(nullptr);
     // The guest's "core" would be Ferry's 1 TiB reservation: not useful.
     const struct rlimit no_core = {0, 0};

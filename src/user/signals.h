@@ -7,6 +7,7 @@
 // host signal mask mirrors the guest's, so blocked signals stay pending in
 // the host kernel. Synchronous guest faults are queued by the run loop.
 #pragma once
+#include <functional>
 #include <signal.h>
 
 #include <cstdint>
@@ -73,6 +74,8 @@ public:
 
     // Ends Ferry as if the guest had been killed by sig.
     [[noreturn]] static void die_by_signal(int sig);
+    // Told the signal just before the process dies of it (the gdb stub).
+    static inline std::function<void(int sig)> on_death;
 
 private:
     void apply_host_disposition(int sig);

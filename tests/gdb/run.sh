@@ -6,7 +6,8 @@
 #   on the spinning guest, set var, detach: the guest runs on to its
 #   semihosting exit; the same session start over a Unix socket;
 # - ferry-user -g PORT on a static program (tests/gdb/process.c): break,
-#   finish, info registers, watch a global, run to the exit;
+#   finish, info registers, watch a global, run to the exit; a fault stops
+#   before the guest sees it (bt), then kills it or reaches its handler;
 # - bad input: a port in use, a malformed packet and a bad checksum.
 #   tests/gdb/run.sh BUILD_DIR
 set -u
@@ -43,6 +44,8 @@ aarch64-linux-gnu-gcc -ffreestanding -nostdlib -nostartfiles -static -O2 -g -mge
     { fail "gdb: cannot build kernel.elf"; exit 1; }
 aarch64-linux-gnu-gcc -static -O1 -g -Wall -Werror "$HERE/process.c" -o "$OUT/process" ||
     { fail "gdb: cannot build process"; exit 1; }
+aarch64-linux-gnu-gcc -static -O1 -g -Wall -Werror "$HERE/crash.c" -o "$OUT/crash" ||
+    { fail "gdb: cannot build crash"; exit 1; }
 
 # ---- ferry-system -S -gdb tcp::PORT ----------------------------------------------
 port=$(free_port)
@@ -117,6 +120,36 @@ expect "user: watch a global, new value" "$log" '^New value = 1$'
 expect "user: the program exits" "$log" 'exited normally'
 expect "user: the program's output" "$OUT/process.out" '^total=6$'
 [ "$status" = 0 ] && echo "PASS user: exit status 0" || fail "user: ferry-user exited $status"
+
+# ---- ferry-user -g: a fault stops before the guest sees its signal ------------------------
+# debug_crash NAME [ARG]: runs crash under gdb: continue (to the SIGSEGV), bt, continue.
+debug_crash() {
+    local name=$1 port
+    shift
+    port=$(free_port)
+    # In a subshell, which keeps the status and the shell's "Segmentation fault" note to itself.
+    (timeout 60 "$BUILD/ferry-user" -g "$port" "$OUT/crash" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+     echo $? >"$OUT/$name.status") 2>/dev/null &
+    ferry=$!
+    wait_listening "$port" || fail "$name: ferry-user does not listen on $port"
+    timeout 60 "$GDB" -nx -batch -ex "target remote :$port" -ex continue -ex bt -ex continue \
+        "$OUT/crash" >"$OUT/$name.log" 2>&1
+    wait "$ferry"
+    status=$(cat "$OUT/$name.status")
+}
+debug_crash crash
+log=$OUT/crash.log
+expect "user fault: gdb sees the SIGSEGV" "$log" '^Program received signal SIGSEGV'
+expect "user fault: at the faulting function" "$log" ' in crash \(p=(p@entry=)?0x10\) at .*crash\.c'
+expect "user fault: bt" "$log" '^#1 +0x[0-9a-f]+ in main '
+expect "user fault: passed on, it kills the process" "$log" '^Program terminated with signal SIGSEGV'
+[ "$status" = $((128 + 11)) ] && echo "PASS user fault: ferry-user dies of SIGSEGV" ||
+    fail "user fault: ferry-user exited $status, expected $((128 + 11))"
+debug_crash crash-handled handle
+expect "user fault: passed on to the guest's handler" "$OUT/crash-handled.out" '^handled$'
+expect "user fault: the handler's exit" "$OUT/crash-handled.log" 'exited with code 03'
+[ "$status" = 3 ] && echo "PASS user fault: exit status 3 from the handler" ||
+    fail "user fault: ferry-user exited $status, expected 3"
 
 # ---- bad input -----------------------------------------------------------------------------
 port=$(free_port)

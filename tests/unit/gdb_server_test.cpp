@@ -40,6 +40,7 @@ public:
     std::vector<uint8_t> memory = std::vector<uint8_t>(0x1000);
     uint64_t exit_pc = ~0ull;
     std::atomic<uint64_t> steps{0};
+    std::atomic<int> resumed_with_signal{-1};  // the signal of the last resume()
 
     FakeTarget() { cpu.pc = kMemoryBase; }
 
@@ -73,7 +74,8 @@ public:
         breakpoints_.clear();
         watchpoints_.clear();
     }
-    StopEvent resume(ResumeKind how) override {
+    StopEvent resume(ResumeKind how, int signal) override {
+        resumed_with_signal = signal;
         if (!watchpoints_.empty()) {
             StopEvent hit;
             hit.watch = watchpoints_.front();
@@ -83,9 +85,9 @@ public:
         for (;;) {
             cpu.pc += 4;
             ++steps;
-            if (cpu.pc == exit_pc) return {StopEvent::Kind::Exited, 0, 7, {}, 0};
+            if (cpu.pc == exit_pc) return {StopEvent::Kind::Exited, 0, 7, {}, 0, false};
             if (how == ResumeKind::Step || breakpoints_.count(cpu.pc)) return {};
-            if (interrupted_.exchange(false)) return {StopEvent::Kind::Signal, 2, 0, {}, 0};
+            if (interrupted_.exchange(false)) return {StopEvent::Kind::Signal, 2, 0, {}, 0, false};
             std::this_thread::sleep_for(200us);
         }
     }
@@ -369,10 +371,26 @@ TEST_F(GdbServerTest, StepAdvancesOneInstruction) {
     EXPECT_EQ(read_pc(), kMemoryBase + 4);
     EXPECT_EQ(client_->command("vCont;s:1;c"), "T05thread:1;");
     EXPECT_EQ(read_pc(), kMemoryBase + 8);
-    EXPECT_EQ(client_->command("S05;10100"), "T05thread:1;");  // step from 0x10100, signal ignored
+    EXPECT_EQ(client_->command("S05;10100"), "T05thread:1;");  // step from 0x10100 with signal 5
     EXPECT_EQ(read_pc(), 0x10104u);
+    EXPECT_EQ(target_.resumed_with_signal, 5);
     EXPECT_EQ(client_->command("vCont;c:2;s:-1"), "T05thread:1;");  // thread 2 does not exist
     EXPECT_EQ(read_pc(), 0x10108u);
+    kill_and_expect_killed();
+}
+
+TEST_F(GdbServerTest, ResumeCarriesTheSignalTheDebuggerPasses) {
+    start_stopped_with_client();
+    EXPECT_EQ(client_->command("s"), "T05thread:1;");
+    EXPECT_EQ(target_.resumed_with_signal, 0);
+    EXPECT_EQ(client_->command("vCont;S0b:1"), "T05thread:1;");
+    EXPECT_EQ(target_.resumed_with_signal, 11);
+    ASSERT_EQ(kMemoryBase, 0x10000u);
+    EXPECT_EQ(client_->command("Z0,10010,4"), "OK");
+    EXPECT_EQ(client_->command("vCont;C0a"), "T05thread:1;");  // continue to the breakpoint
+    EXPECT_EQ(target_.resumed_with_signal, 10);
+    EXPECT_EQ(read_pc(), 0x10010u);
+    EXPECT_EQ(client_->command("vCont;Czz"), "E01");
     kill_and_expect_killed();
 }
 

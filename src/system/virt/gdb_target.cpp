@@ -43,7 +43,7 @@ bool MachineDebugTarget::write_memory(uint64_t va, const void* in, size_t bytes)
     return true;
 }
 
-debug::StopEvent MachineDebugTarget::resume(debug::ResumeKind how) {
+debug::StopEvent MachineDebugTarget::resume(debug::ResumeKind how, int /*signal*/) {
     for (;;) {
         const SystemCpu::DebugStop stop =
             how == debug::ResumeKind::Step ? cpu_.step_for_debugger() : cpu_.run_for_debugger();

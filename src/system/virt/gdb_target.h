@@ -27,7 +27,8 @@ public:
     void insert_watchpoint(const Watchpoint& w) override { cpu_.engine().insert_watchpoint(w); }
     bool remove_watchpoint(const Watchpoint& w) override { return cpu_.engine().remove_watchpoint(w); }
     void remove_all_points() override { cpu_.engine().remove_all_debug_points(); }
-    debug::StopEvent resume(debug::ResumeKind how) override;
+    // Signals are a user-mode notion: the machine has none to deliver.
+    debug::StopEvent resume(debug::ResumeKind how, int signal) override;
     void interrupt() override { cpu_.interrupt_for_debugger(); }
 
     // The status the machine ended with (once resume() reported Exited).
