@@ -95,10 +95,11 @@ timeout 30 "$BUILD/ferry-system" -M virt -cpu cortex-a53 -nographic -nic none -s
 ferry=$!
 for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 timeout 30 "$GDB" -nx -batch -ex "target remote $sock" -ex 'break kernel_main' -ex continue -ex 'set var spin = 0' \
-    -ex kill "$OUT/kernel.elf" >"$OUT/unix.log" 2>&1
+    -ex 'x/x 0x7000000000' -ex kill "$OUT/kernel.elf" >"$OUT/unix.log" 2>&1
 wait "$ferry"
 status=$?
 expect "unix socket: break kernel_main" "$OUT/unix.log" '^Breakpoint 1, .*kernel_main'
+expect "unix socket: memory nothing maps is an error reply" "$OUT/unix.log" 'Cannot access memory at address 0x7000000000$'
 [ "$status" = 0 ] && echo "PASS unix socket: k ends ferry-system" || fail "unix socket: ferry-system exited $status after k"
 
 # ---- ferry-user -g PORT ------------------------------------------------------------------
