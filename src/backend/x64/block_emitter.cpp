@@ -86,6 +86,7 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     case Opcode::GetFPSR: emit_get(offsetof(CpuState, fpsr), 32); break;
     case Opcode::SetFPSR: emit_set(inst, offsetof(CpuState, fpsr), 32); break;
     case Opcode::GetV: emit_get_v(inst); break;
+    case Opcode::ReadSpEl0: emit_read_sp_el0(inst); break;
     case Opcode::SetV: emit_set_v(inst); break;
 
     case Opcode::ZeroExt: emit_zero_ext(inst); break;

@@ -172,6 +172,7 @@ private:
 
     // emit_memory.cpp
     void emit_get(size_t offset, unsigned bits);
+    void emit_read_sp_el0(const ir::Inst& inst);
     void emit_set(const ir::Inst& inst, size_t offset, unsigned bits);
     void emit_get_v(const ir::Inst& inst);
     void emit_set_v(const ir::Inst& inst);

@@ -10,6 +10,7 @@
 #include "backend/x64/block_emitter.h"
 #include "backend/x64/jit_abi.h"
 #include "core/soft_tlb.h"
+#include "core/system_hooks.h"
 #include "ir/semantics.h"
 
 namespace ferry::x64 {
@@ -31,6 +32,19 @@ Address sized_address(const RegExp& at, unsigned bits) {
 void BlockEmitter::emit_get(size_t offset, unsigned bits) {
     const Reg64 res = ra_.def_gpr();
     c_.mov(op_reg(res, bits), sized_address(abi::kState + offset, bits));
+}
+
+// A load while PSTATE.SPSel = 1 (Linux's EL1 never clears it); the reference
+// raises UNDEF otherwise.
+void BlockEmitter::emit_read_sp_el0(const ir::Inst& inst) {
+    const Reg64 res = ra_.def_gpr();
+    Label& reference = new_label();
+    Label& resume = new_label();
+    c_.test(c_.byte[abi::kState + offsetof(CpuState, pstate)], static_cast<uint8_t>(pstate::SPSel));
+    c_.jz(reference, CodeGenerator::T_NEAR);
+    c_.mov(res, c_.qword[abi::kState + offsetof(CpuState, sp_el)]);
+    c_.L(resume);
+    fallback_out_of_line(inst, {}, res, reference, resume);
 }
 
 void BlockEmitter::emit_set(const ir::Inst& inst, size_t offset, unsigned bits) {
