@@ -79,6 +79,10 @@ std::function<void(const ir::Block&, const void*, size_t)> compiled_block_observ
         if (perf_map) write_perf_map_line(b, code, bytes, *symbols);
     };
 }
+
+uint64_t ran_once_key(uint64_t pc, uint64_t flags) { return pc ^ flags * 0x9E3779B97F4A7C15ull; }
+// Forgetting them all only has blocks interpreted once more: a bound for long runs with many ASIDs.
+constexpr size_t kRanOnceLimit = size_t{1} << 20;
 }  // namespace
 
 struct Engine::Impl {
@@ -88,6 +92,9 @@ struct Engine::Impl {
     // IR of translated blocks by (pc, translation flags), kept for the interpreter and lockstep.
     std::map<std::pair<uint64_t, uint64_t>, ir::Block> ir_blocks;
     ir::Block scratch;  // JIT mode: the block being compiled (its storage reused block after block)
+    // interpret_first_run: the blocks run once, by ran_once_key (a collision
+    // only compiles a block at its first run).
+    std::unordered_set<uint64_t> ran_once;
     std::vector<interp::StoreRecord> journal;
     // Debugging: options.translate.breakpoints and CpuState::watchpoints point
     // at these while they are non-empty (no cost to a run without a debugger).
@@ -284,8 +291,9 @@ ExitReason Engine::run() {
     CpuState& s = state_;
     s.exit_reason = ExitReason::None;
 
-    // Translates the block at (pc, flags) into b and optimises it.
-    auto translate = [&](ir::Block& b, uint64_t pc, uint64_t flags) {
+    const bool user_mode = s.system == nullptr;
+    // Translates the block at (pc, flags) into b and optimises it unless told not to.
+    auto translate = [&](ir::Block& b, uint64_t pc, uint64_t flags, bool optimized = true) {
         const ProfileRecording translating(im.profiler.get(), false);
         const auto t0 = std::chrono::steady_clock::now();
         a64::TranslateOptions options = im.options.translate;
@@ -293,7 +301,7 @@ ExitReason Engine::run() {
         a64::translate_block(b, pc, im.fetch, options);
         b.flags = flags;
         log_translation(b, im.fetch);
-        if (im.options.optimize) optimize(b);
+        if (optimized && im.options.optimize) optimize(b);
         if (log::enabled(log::Op)) log::printf("OP after optimization:\n%s\n", ir::to_string(b).c_str());
         stats_.blocks_translated++;
         stats_.guest_instructions_translated += b.guest_instructions;
@@ -323,8 +331,26 @@ ExitReason Engine::run() {
         translate(im.scratch, pc, flags);
         return compile(im.scratch);
     };
+    auto interpret = [&](const ir::Block& b) {
+        stats_.instructions_stepped += b.guest_instructions;
+        im.count_interpreted(b, s);
+        run_guarded(user_mode, [&] { interp::run_block(b, s); });
+    };
+    // interpret_first_run: a block's first run interprets its unoptimised IR,
+    // the cheapest way to run a block that never comes back; its second
+    // translates it again and compiles it. Null after a first run.
+    auto first_run_or_code = [&](uint64_t pc, uint64_t flags) -> const void* {
+        if (const void* code = im.backend.lookup(pc, flags)) return code;
+        if (im.ran_once.size() >= kRanOnceLimit) im.ran_once.clear();
+        if (im.ran_once.insert(ran_once_key(pc, flags)).second) {
+            translate(im.scratch, pc, flags, false);
+            interpret(im.scratch);
+            return nullptr;
+        }
+        translate(im.scratch, pc, flags, true);
+        return compile(im.scratch);
+    };
 
-    const bool user_mode = s.system == nullptr;
     if (im.profiler) im.profiler->start();
     const ProfileRecording running(im.profiler.get(), true);
     const auto t0 = std::chrono::steady_clock::now();
@@ -339,17 +365,11 @@ ExitReason Engine::run() {
         log_dispatch(s);
         switch (im.options.mode) {
         case ExecMode::Jit: {
-            const void* code = jit_code(pc, flags);
-            run_guarded(user_mode, [&] { im.backend.run(s, code); });
+            const void* code = im.options.interpret_first_run ? first_run_or_code(pc, flags) : jit_code(pc, flags);
+            if (code) run_guarded(user_mode, [&] { im.backend.run(s, code); });
             break;
         }
-        case ExecMode::Interpreter: {
-            const ir::Block& b = ir_block(pc, flags);
-            stats_.instructions_stepped += b.guest_instructions;
-            im.count_interpreted(b, s);
-            run_guarded(user_mode, [&] { interp::run_block(b, s); });
-            break;
-        }
+        case ExecMode::Interpreter: interpret(ir_block(pc, flags)); break;
         case ExecMode::Lockstep: {
             const ir::Block& b = ir_block(pc, flags);
             const void* code = jit_code(pc, flags);

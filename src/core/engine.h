@@ -26,6 +26,9 @@ struct EngineOptions {
     bool count_indirect_hits = false;  // --stats: also block execution counts, exits by cause, the profiler
     bool inline_guest_memory = true;   // user mode's flat guest memory; false in system mode
     bool soft_tlb = false;             // system mode: the softmmu TLB looked up inline (core/soft_tlb.h)
+    // JIT mode: a block's first run is interpreted and it is compiled when it
+    // runs again (system mode: a Linux boot runs 40% of its blocks only once).
+    bool interpret_first_run = false;
     bool perf_map = false;  // --perf-map: name each compiled block in /tmp/perf-PID.map for perf
     a64::TranslateOptions translate;
     // Called once per newly translated guest range [pc, end) (user mode

@@ -18,6 +18,7 @@ EngineOptions engine_options(const SystemCpuConfig& config, CpuContext& context)
     o.soft_tlb = true;              // looked up inline by translated code
     o.count_indirect_hits = config.stats;
     o.perf_map = config.perf_map;
+    o.interpret_first_run = !config.perf_map;  // perf's map names compiled blocks: compile them all
     o.chaining = !log::enabled(log::NoChain);
     o.translation_flags = [&context](const CpuState&) { return context.translation_flags(); };
     return o;
