@@ -80,9 +80,33 @@ std::function<void(const ir::Block&, const void*, size_t)> compiled_block_observ
     };
 }
 
-uint64_t ran_once_key(uint64_t pc, uint64_t flags) { return pc ^ flags * 0x9E3779B97F4A7C15ull; }
-// Forgetting them all only has blocks interpreted once more: a bound for long runs with many ASIDs.
-constexpr size_t kRanOnceLimit = size_t{1} << 20;
+// The blocks that ran once (interpret_first_run), by a hash of (pc, flags):
+// a flat table, since a lookup follows every dispatch to a new block. Being
+// wrong is harmless: a collision compiles a block at its first run, and the
+// table forgets everything when half full (long runs with many ASIDs), which
+// only has blocks interpreted once more.
+class RanOnceSet {
+public:
+    // True if the block had not run yet (and now has).
+    bool first_run(uint64_t pc, uint64_t flags) {
+        const uint64_t key = (pc ^ flags * 0xC2B2AE3D27D4EB4Full) | 1;  // 0 marks a free slot
+        size_t i = (key * 0x9E3779B97F4A7C15ull) >> (64 - kSlotBits);
+        for (; slots_[i] != 0; i = (i + 1) & (kSlots - 1))
+            if (slots_[i] == key) return false;
+        if (2 * ++count_ > kSlots) {
+            std::fill(slots_.begin(), slots_.end(), 0);
+            count_ = 0;
+        }
+        slots_[i] = key;
+        return true;
+    }
+
+private:
+    static constexpr unsigned kSlotBits = 18;
+    static constexpr size_t kSlots = size_t{1} << kSlotBits;
+    std::vector<uint64_t> slots_ = std::vector<uint64_t>(kSlots);
+    size_t count_ = 0;
+};
 }  // namespace
 
 struct Engine::Impl {
@@ -92,9 +116,7 @@ struct Engine::Impl {
     // IR of translated blocks by (pc, translation flags), kept for the interpreter and lockstep.
     std::map<std::pair<uint64_t, uint64_t>, ir::Block> ir_blocks;
     ir::Block scratch;  // JIT mode: the block being compiled (its storage reused block after block)
-    // interpret_first_run: the blocks run once, by ran_once_key (a collision
-    // only compiles a block at its first run).
-    std::unordered_set<uint64_t> ran_once;
+    RanOnceSet ran_once;  // interpret_first_run
     std::vector<interp::StoreRecord> journal;
     // Debugging: options.translate.breakpoints and CpuState::watchpoints point
     // at these while they are non-empty (no cost to a run without a debugger).
@@ -341,8 +363,7 @@ ExitReason Engine::run() {
     // translates it again and compiles it. Null after a first run.
     auto first_run_or_code = [&](uint64_t pc, uint64_t flags) -> const void* {
         if (const void* code = im.backend.lookup(pc, flags)) return code;
-        if (im.ran_once.size() >= kRanOnceLimit) im.ran_once.clear();
-        if (im.ran_once.insert(ran_once_key(pc, flags)).second) {
+        if (im.ran_once.first_run(pc, flags)) {
             translate(im.scratch, pc, flags, false);
             interpret(im.scratch);
             return nullptr;
