@@ -40,6 +40,24 @@ thread_local sigjmp_buf* active_fault_target = nullptr;
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
+
+// Adds the duration of its scope to `seconds` when `enabled` (--stats): the
+// clock reads cost 1% of a boot translating block after block.
+class StatsTimer {
+public:
+    StatsTimer(bool enabled, double& seconds) : seconds_(enabled ? &seconds : nullptr) {
+        if (enabled) t0_ = std::chrono::steady_clock::now();
+    }
+    ~StatsTimer() {
+        if (seconds_) *seconds_ += seconds_since(t0_);
+    }
+    StatsTimer(const StatsTimer&) = delete;
+    StatsTimer& operator=(const StatsTimer&) = delete;
+
+private:
+    double* seconds_;
+    std::chrono::steady_clock::time_point t0_;
+};
 }  // namespace
 
 void raise_guest_fault(CpuState& s, ExitReason reason, uint64_t address, uint64_t pc) {
@@ -317,7 +335,7 @@ ExitReason Engine::run() {
     // Translates the block at (pc, flags) into b and optimises it unless told not to.
     auto translate = [&](ir::Block& b, uint64_t pc, uint64_t flags, bool optimized = true) {
         const ProfileRecording translating(im.profiler.get(), false);
-        const auto t0 = std::chrono::steady_clock::now();
+        const StatsTimer timing(im.profiler != nullptr, stats_.translate_seconds);
         a64::TranslateOptions options = im.options.translate;
         options.el = current_el(s);
         a64::translate_block(b, pc, im.fetch, options);
@@ -329,7 +347,6 @@ ExitReason Engine::run() {
         stats_.guest_instructions_translated += b.guest_instructions;
         if (im.options.on_translate) im.options.on_translate(b.pc, b.end_pc);
         if (im.profiler) im.new_profile(b);
-        stats_.translate_seconds += seconds_since(t0);
     };
     auto ir_block = [&](uint64_t pc, uint64_t flags) -> const ir::Block& {
         auto it = im.ir_blocks.find({pc, flags});
@@ -341,10 +358,8 @@ ExitReason Engine::run() {
     auto compile = [&](const ir::Block& b) {
         im.classify_samples();  // compiling may flush the cache
         const ProfileRecording translating(im.profiler.get(), false);
-        const auto t0 = std::chrono::steady_clock::now();
-        const void* code = im.backend.compile(b, im.profile_of(b));
-        stats_.translate_seconds += seconds_since(t0);
-        return code;
+        const StatsTimer timing(im.profiler != nullptr, stats_.translate_seconds);
+        return im.backend.compile(b, im.profile_of(b));
     };
     auto jit_code = [&](uint64_t pc, uint64_t flags) -> const void* {
         if (const void* code = im.backend.lookup(pc, flags)) return code;

@@ -49,7 +49,7 @@ struct EngineStats {
     uint64_t guest_instructions_translated = 0;
     uint64_t dispatches = 0;
     uint64_t instructions_stepped = 0;  // guest instructions run block by block (interpreter, lockstep)
-    double translate_seconds = 0;
+    double translate_seconds = 0;  // with count_indirect_hits (--stats) only
     double run_seconds = 0;
     // --stats only:
     // Instructions of entered blocks that did not run: the block left early at
