@@ -1,6 +1,7 @@
 #include "backend/x64/block_emitter.h"
 
 #include <algorithm>
+#include <cstring>
 #include <xbyak/xbyak_util.h>
 
 #include "backend/x64/jit_abi.h"
@@ -378,6 +379,11 @@ void BlockEmitter::cmovcc(const Reg& dst, const Reg& src, Cond cond) {
 }
 
 // A jcc rel32 (6 bytes), whatever the distance, so that chaining can patch it.
+void bind_rel32_here(CodeGenerator& c, uint8_t* field) {
+    const auto rel = static_cast<int32_t>(c.getCurr() - (field + 4));
+    std::memcpy(field, &rel, sizeof rel);
+}
+
 void BlockEmitter::jcc(Label& target, Cond cond) {
     constexpr auto near = CodeGenerator::T_NEAR;
     switch (cond) {

@@ -55,6 +55,10 @@ struct HostFeatures {
 // Loads MXCSR for the guest from state.fpcr (and keeps a copy in the frame).
 void load_guest_mxcsr(Xbyak::CodeGenerator& c, const Xbyak::Reg32& t, const Xbyak::Reg32& u);
 
+// Points the rel32 of a jump emitted by hand (field: its last four bytes) at
+// the current position: a forward jump without an xbyak Label.
+void bind_rel32_here(Xbyak::CodeGenerator& c, uint8_t* field);
+
 // What a block's code needs from the backend.
 struct EmitContext {
     const void* epilogue;        // return to run()'s caller; state.pc already stored
@@ -279,8 +283,7 @@ private:
     void indirect_lookup();
 
     struct PendingExit {
-        Xbyak::Label stub;
-        uint8_t* field;
+        uint8_t* field;  // the rel32 of the jump to the block's stub, then to the block
         uint64_t pc;
     };
 
@@ -290,7 +293,7 @@ private:
     BlockProfile* profile_;
     RegAlloc ra_;
     Xbyak::Label exit_request_;
-    std::deque<PendingExit> exits_;
+    std::vector<PendingExit> exits_;
     std::vector<LinkSite> sites_;
     std::vector<AccessRecord> accesses_;
     std::optional<FusedFlags> fused_;

@@ -158,11 +158,6 @@ uint8_t* jne_forward(CodeGenerator& c) {
     return const_cast<uint8_t*>(c.getCurr()) - 4;
 }
 
-void bind_rel32_here(CodeGenerator& c, uint8_t* field) {
-    const auto rel = static_cast<int32_t>(c.getCurr() - (field + 4));
-    std::memcpy(field, &rel, sizeof rel);
-}
-
 // rsp is 16 below the block's frame inside a slow path (return address, alignment).
 constexpr int kSlowPathFrame = 16;
 
