@@ -241,6 +241,7 @@ void BlockEmitter::emit_fallback_call(const FallbackCall& call) {
 }
 
 void BlockEmitter::emit_out_of_line() {
+    for (const SoftTlbMiss& miss : soft_tlb_misses_) emit_soft_tlb_miss(miss);
     for (const auto& emit : out_of_line_) emit();
     if (constants_.empty()) return;
     c_.align(16);

@@ -193,6 +193,15 @@ private:
                              const Xbyak::Reg64& scratch);
     void soft_tlb_miss_thunk(const ir::Inst& inst, uint8_t* miss, const Xbyak::Reg64& scratch, const Xbyak::Reg& addr,
                              std::optional<Xbyak::Reg> value, std::optional<Xbyak::Reg> result, const uint8_t* resume);
+    struct SoftTlbMiss {
+        const ir::Inst* inst;
+        uint8_t* miss;
+        Xbyak::Reg64 scratch;
+        Xbyak::Reg addr;
+        std::optional<Xbyak::Reg> value, result;
+        const uint8_t* resume;
+    };
+    void emit_soft_tlb_miss(const SoftTlbMiss& m);
 
     // emit_fp.cpp; false = no inline form (the caller falls back).
     bool emit_fp(const ir::Inst& inst);
@@ -305,6 +314,7 @@ private:
     };
     std::deque<VecConstant> constants_;
     std::vector<std::function<void()>> out_of_line_;
+    std::vector<SoftTlbMiss> soft_tlb_misses_;
     std::vector<FallbackCall> fallback_calls_;
 };
 
