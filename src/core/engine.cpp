@@ -342,7 +342,7 @@ ExitReason Engine::run() {
         b.flags = flags;
         log_translation(b, im.fetch);
         if (optimized && im.options.optimize) optimize(b);
-        if (log::enabled(log::Op)) log::printf("OP after optimization:\n%s\n", ir::to_string(b).c_str());
+        if (optimized && log::enabled(log::Op)) log::printf("OP after optimization:\n%s\n", ir::to_string(b).c_str());
         stats_.blocks_translated++;
         stats_.guest_instructions_translated += b.guest_instructions;
         if (im.options.on_translate) im.options.on_translate(b.pc, b.end_pc);
