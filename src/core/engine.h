@@ -26,6 +26,9 @@ struct EngineOptions {
     bool count_indirect_hits = false;  // --stats: also block execution counts, exits by cause, the profiler
     bool inline_guest_memory = true;   // user mode's flat guest memory; false in system mode
     bool soft_tlb = false;             // system mode: the softmmu TLB looked up inline (core/soft_tlb.h)
+    // JIT mode: a block's first run is interpreted and it is compiled when it
+    // runs again (system mode: a Linux boot runs 40% of its blocks only once).
+    bool interpret_first_run = false;
     bool perf_map = false;  // --perf-map: name each compiled block in /tmp/perf-PID.map for perf
     a64::TranslateOptions translate;
     // Called once per newly translated guest range [pc, end) (user mode
@@ -46,7 +49,7 @@ struct EngineStats {
     uint64_t guest_instructions_translated = 0;
     uint64_t dispatches = 0;
     uint64_t instructions_stepped = 0;  // guest instructions run block by block (interpreter, lockstep)
-    double translate_seconds = 0;
+    double translate_seconds = 0;  // with count_indirect_hits (--stats) only
     double run_seconds = 0;
     // --stats only:
     // Instructions of entered blocks that did not run: the block left early at

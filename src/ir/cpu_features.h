@@ -39,6 +39,8 @@ inline constexpr uint32_t CNTPCT_EL0 = sysreg_id(3, 3, 14, 0, 1);
 inline constexpr uint32_t CNTVCT_EL0 = sysreg_id(3, 3, 14, 0, 2);
 inline constexpr uint32_t CNTPCTSS_EL0 = sysreg_id(3, 3, 14, 0, 5);
 inline constexpr uint32_t CNTVCTSS_EL0 = sysreg_id(3, 3, 14, 0, 6);
+// EL1 and up.
+inline constexpr uint32_t SP_EL0 = sysreg_id(3, 0, 4, 1, 0);
 }  // namespace sysreg
 
 // ---- Identification values, as Linux reports them to EL0 -------------------

@@ -2,6 +2,7 @@
 // opcodes. Values arrive zero-extended to 64 (or 128) bits and leave so.
 #include "ir/semantics.h"
 
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -201,9 +202,12 @@ SEM(Cls) {
 }
 SEM(Rbit) {
     UNUSED_SEM_ARGS;
-    uint64_t x = a[0].lo, r = 0;
-    for (int i = 0; i < 64; ++i, x >>= 1) r = (r << 1) | (x & 1);
-    return scalar(r >> (64 - width(type)));
+    // Bytes reversed, then nibbles, bit pairs and bits within each byte.
+    uint64_t x = __builtin_bswap64(a[0].lo);
+    x = (x >> 4 & 0x0f0f0f0f0f0f0f0full) | (x & 0x0f0f0f0f0f0f0f0full) << 4;
+    x = (x >> 2 & 0x3333333333333333ull) | (x & 0x3333333333333333ull) << 2;
+    x = (x >> 1 & 0x5555555555555555ull) | (x & 0x5555555555555555ull) << 1;
+    return scalar(x >> (64 - width(type)));
 }
 SEM(ByteRev) { UNUSED_SEM_ARGS; return scalar(__builtin_bswap64(a[0].lo) >> (64 - width(type))); }
 SEM(Select) { UNUSED_SEM_ARGS; return (a[0].lo & 1) ? a[1] : a[2]; }
@@ -257,15 +261,27 @@ SEM(CondCompare) {
 SEM(GetCarry) { UNUSED_SEM_ARGS; return scalar((a[0].lo >> 29) & 1); }
 
 // ---- CRC ----
+namespace {
+// The reflected CRC of each byte value: eight steps of the bitwise definition at once.
+constexpr std::array<uint32_t, 256> crc_byte_table(uint32_t poly) {
+    std::array<uint32_t, 256> table{};
+    for (uint32_t byte = 0; byte < 256; ++byte) {
+        uint32_t crc = byte;
+        for (int i = 0; i < 8; ++i) crc = (crc >> 1) ^ ((crc & 1) ? poly : 0);
+        table[byte] = crc;
+    }
+    return table;
+}
+constexpr auto kCrc32Table = crc_byte_table(0xedb88320u);   // CRC-32, reflected
+constexpr auto kCrc32cTable = crc_byte_table(0x82f63b78u);  // CRC-32C, reflected
+}  // namespace
+
 SEM(Crc32) {
     UNUSED_SEM_ARGS;
-    const uint32_t poly = imm0 ? 0x82f63b78u : 0xedb88320u;  // reflected CRC-32C / CRC-32
+    const auto& table = imm0 ? kCrc32cTable : kCrc32Table;
     uint32_t crc = static_cast<uint32_t>(a[0].lo);
     uint64_t data = a[1].lo;
-    for (unsigned i = 0; i < imm1; ++i, data >>= 1) {
-        const uint32_t bit = (crc ^ static_cast<uint32_t>(data)) & 1;
-        crc = (crc >> 1) ^ (bit ? poly : 0);
-    }
+    for (unsigned i = 0; i < imm1; i += 8, data >>= 8) crc = table[(crc ^ data) & 0xff] ^ (crc >> 8);
     return scalar(crc);
 }
 

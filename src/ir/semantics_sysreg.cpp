@@ -72,6 +72,11 @@ Vec128 ReadSysReg(CpuState* s, const Vec128*, uint64_t imm0, uint64_t imm1, uint
     raise_guest_fault(*s, ExitReason::Undefined, 0, imm1);
 }
 
+Vec128 ReadSpEl0(CpuState* s, const Vec128* a, uint64_t imm0, uint64_t imm1, uint32_t type) {
+    if (s->pstate & pstate::SPSel) return scalar(s->sp_el[0]);
+    return ReadSysReg(s, a, imm0, imm1, type);
+}
+
 // EL0 writes NZCV, FPCR, FPSR and TPIDR_EL0 through their own opcodes; no
 // other register is writable there. System mode: the machine's registers.
 Vec128 WriteSysReg(CpuState* s, const Vec128* a, uint64_t imm0, uint64_t imm1, uint32_t) {

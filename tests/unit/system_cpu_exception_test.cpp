@@ -248,6 +248,34 @@ TEST(SystemCpuException, PendingIrqWaitsForDaifClear) {
     EXPECT_EQ(m.x(22), 0x345u);  // EL1h with I clear
 }
 
+// The JIT reads SP_EL0 inline while SPSel = 1 and leaves the UNDEF of SPSel = 0 to the reference.
+TEST(SystemCpuException, MrsSpEl0ReadsItsBankUnlessItIsTheCurrentStackPointer) {
+    for (ExecMode mode : {ExecMode::Interpreter, ExecMode::Jit}) {
+        SCOPED_TRACE(mode == ExecMode::Jit ? "jit" : "interpreter");
+        Machine m({}, {}, mode);
+        m.vectors(1, Handler::Exit);
+        m.s().x[0] = Machine::kVectors;
+        m.s().x[1] = 0x1000;
+        m.s().x[3] = 0x2000;
+        m.program({
+            kMsrVbarEl1X0,
+            0x9100003f,  // mov sp, x1 (SP_EL1)
+            0xd50040bf,  // msr spsel, #0
+            0x9100007f,  // mov sp, x3 (SP_EL0)
+            0xd50041bf,  // msr spsel, #1
+            0xd5384105,  // mrs x5, sp_el0
+            0xd50040bf,  // msr spsel, #0
+            0xd5384106,  // mrs x6, sp_el0: UNDEF
+            kExit0, kExit1,
+        });
+        m.run();
+        EXPECT_EQ(m.x(5), 0x2000u);
+        EXPECT_EQ(m.x(6), 0u);
+        EXPECT_EQ(m.x(20), esr(0, 0));
+        EXPECT_EQ(m.x(21), Machine::kEntry + 28);
+    }
+}
+
 // The register form too, and in the JIT, where only a pending interrupt makes the write leave translated code.
 TEST(SystemCpuException, PendingIrqIsTakenAfterMsrDaifUnmasksIt) {
     for (ExecMode mode : {ExecMode::Interpreter, ExecMode::Jit}) {

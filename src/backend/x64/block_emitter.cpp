@@ -1,6 +1,7 @@
 #include "backend/x64/block_emitter.h"
 
 #include <algorithm>
+#include <cstring>
 #include <xbyak/xbyak_util.h>
 
 #include "backend/x64/jit_abi.h"
@@ -86,6 +87,7 @@ void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     case Opcode::GetFPSR: emit_get(offsetof(CpuState, fpsr), 32); break;
     case Opcode::SetFPSR: emit_set(inst, offsetof(CpuState, fpsr), 32); break;
     case Opcode::GetV: emit_get_v(inst); break;
+    case Opcode::ReadSpEl0: emit_read_sp_el0(inst); break;
     case Opcode::SetV: emit_set_v(inst); break;
 
     case Opcode::ZeroExt: emit_zero_ext(inst); break;
@@ -239,6 +241,7 @@ void BlockEmitter::emit_fallback_call(const FallbackCall& call) {
 }
 
 void BlockEmitter::emit_out_of_line() {
+    for (const SoftTlbMiss& miss : soft_tlb_misses_) emit_soft_tlb_miss(miss);
     for (const auto& emit : out_of_line_) emit();
     if (constants_.empty()) return;
     c_.align(16);
@@ -377,6 +380,11 @@ void BlockEmitter::cmovcc(const Reg& dst, const Reg& src, Cond cond) {
 }
 
 // A jcc rel32 (6 bytes), whatever the distance, so that chaining can patch it.
+void bind_rel32_here(CodeGenerator& c, uint8_t* field) {
+    const auto rel = static_cast<int32_t>(c.getCurr() - (field + 4));
+    std::memcpy(field, &rel, sizeof rel);
+}
+
 void BlockEmitter::jcc(Label& target, Cond cond) {
     constexpr auto near = CodeGenerator::T_NEAR;
     switch (cond) {

@@ -55,6 +55,10 @@ struct HostFeatures {
 // Loads MXCSR for the guest from state.fpcr (and keeps a copy in the frame).
 void load_guest_mxcsr(Xbyak::CodeGenerator& c, const Xbyak::Reg32& t, const Xbyak::Reg32& u);
 
+// Points the rel32 of a jump emitted by hand (field: its last four bytes) at
+// the current position: a forward jump without an xbyak Label.
+void bind_rel32_here(Xbyak::CodeGenerator& c, uint8_t* field);
+
 // What a block's code needs from the backend.
 struct EmitContext {
     const void* epilogue;        // return to run()'s caller; state.pc already stored
@@ -172,6 +176,7 @@ private:
 
     // emit_memory.cpp
     void emit_get(size_t offset, unsigned bits);
+    void emit_read_sp_el0(const ir::Inst& inst);
     void emit_set(const ir::Inst& inst, size_t offset, unsigned bits);
     void emit_get_v(const ir::Inst& inst);
     void emit_set_v(const ir::Inst& inst);
@@ -188,6 +193,15 @@ private:
                              const Xbyak::Reg64& scratch);
     void soft_tlb_miss_thunk(const ir::Inst& inst, uint8_t* miss, const Xbyak::Reg64& scratch, const Xbyak::Reg& addr,
                              std::optional<Xbyak::Reg> value, std::optional<Xbyak::Reg> result, const uint8_t* resume);
+    struct SoftTlbMiss {
+        const ir::Inst* inst;
+        uint8_t* miss;
+        Xbyak::Reg64 scratch;
+        Xbyak::Reg addr;
+        std::optional<Xbyak::Reg> value, result;
+        const uint8_t* resume;
+    };
+    void emit_soft_tlb_miss(const SoftTlbMiss& m);
 
     // emit_fp.cpp; false = no inline form (the caller falls back).
     bool emit_fp(const ir::Inst& inst);
@@ -278,8 +292,7 @@ private:
     void indirect_lookup();
 
     struct PendingExit {
-        Xbyak::Label stub;
-        uint8_t* field;
+        uint8_t* field;  // the rel32 of the jump to the block's stub, then to the block
         uint64_t pc;
     };
 
@@ -289,7 +302,7 @@ private:
     BlockProfile* profile_;
     RegAlloc ra_;
     Xbyak::Label exit_request_;
-    std::deque<PendingExit> exits_;
+    std::vector<PendingExit> exits_;
     std::vector<LinkSite> sites_;
     std::vector<AccessRecord> accesses_;
     std::optional<FusedFlags> fused_;
@@ -301,6 +314,7 @@ private:
     };
     std::deque<VecConstant> constants_;
     std::vector<std::function<void()>> out_of_line_;
+    std::vector<SoftTlbMiss> soft_tlb_misses_;
     std::vector<FallbackCall> fallback_calls_;
 };
 

@@ -10,6 +10,7 @@
 #include "backend/x64/block_emitter.h"
 #include "backend/x64/jit_abi.h"
 #include "core/soft_tlb.h"
+#include "core/system_hooks.h"
 #include "ir/semantics.h"
 
 namespace ferry::x64 {
@@ -31,6 +32,19 @@ Address sized_address(const RegExp& at, unsigned bits) {
 void BlockEmitter::emit_get(size_t offset, unsigned bits) {
     const Reg64 res = ra_.def_gpr();
     c_.mov(op_reg(res, bits), sized_address(abi::kState + offset, bits));
+}
+
+// A load while PSTATE.SPSel = 1 (Linux's EL1 never clears it); the reference
+// raises UNDEF otherwise.
+void BlockEmitter::emit_read_sp_el0(const ir::Inst& inst) {
+    const Reg64 res = ra_.def_gpr();
+    Label& reference = new_label();
+    Label& resume = new_label();
+    c_.test(c_.byte[abi::kState + offsetof(CpuState, pstate)], static_cast<uint8_t>(pstate::SPSel));
+    c_.jz(reference, CodeGenerator::T_NEAR);
+    c_.mov(res, c_.qword[abi::kState + offsetof(CpuState, sp_el)]);
+    c_.L(resume);
+    fallback_out_of_line(inst, {}, res, reference, resume);
 }
 
 void BlockEmitter::emit_set(const ir::Inst& inst, size_t offset, unsigned bits) {
@@ -144,11 +158,6 @@ uint8_t* jne_forward(CodeGenerator& c) {
     return const_cast<uint8_t*>(c.getCurr()) - 4;
 }
 
-void bind_rel32_here(CodeGenerator& c, uint8_t* field) {
-    const auto rel = static_cast<int32_t>(c.getCurr() - (field + 4));
-    std::memcpy(field, &rel, sizeof rel);
-}
-
 // rsp is 16 below the block's frame inside a slow path (return address, alignment).
 constexpr int kSlowPathFrame = 16;
 
@@ -212,25 +221,28 @@ void BlockEmitter::count(uint64_t* counter, const Reg64& scratch) {
 }
 
 // The thunk of one access, out of line: `miss` jumps here, the result (a
-// load's) arrives in `result`, and the block goes on at `resume`.
+// load's) arrives in `result`, and the block goes on at `resume`. Kept as
+// data until emit_out_of_line: a closure this size would be allocated.
 void BlockEmitter::soft_tlb_miss_thunk(const ir::Inst& inst, uint8_t* miss, const Reg64& scratch,
                                        const Reg& addr, std::optional<Reg> value, std::optional<Reg> result,
                                        const uint8_t* resume) {
-    out_of_line_.push_back([=, this, &inst] {
-        bind_rel32_here(c_, miss);
-        if (ctx_.soft_tlb_misses) count(ctx_.soft_tlb_misses, scratch);
-        const Address arg0 = c_.qword[c_.rsp + abi::kCallArgsOffset];
-        const RegExp arg1 = c_.rsp + abi::kCallArgsOffset + 16;
-        c_.mov(arg0, Reg64(addr.getIdx()));
-        if (value && value->isXMM()) c_.movdqu(c_.xword[arg1], Xmm(value->getIdx()));
-        else if (value) c_.mov(c_.qword[arg1], Reg64(value->getIdx()));
-        c_.call(ctx_.soft_tlb_slow_paths[soft_tlb_slow_path_index(inst)]);
-        c_.dq(inst.imm0);
-        c_.dq(inst.imm1);
-        if (result && result->isXMM()) c_.movdqu(Xmm(result->getIdx()), c_.xword[c_.rsp + abi::kCallArgsOffset]);
-        else if (result) c_.mov(Reg64(result->getIdx()), arg0);
-        c_.jmp(resume);
-    });
+    soft_tlb_misses_.push_back({&inst, miss, scratch, addr, value, result, resume});
+}
+
+void BlockEmitter::emit_soft_tlb_miss(const SoftTlbMiss& m) {
+    bind_rel32_here(c_, m.miss);
+    if (ctx_.soft_tlb_misses) count(ctx_.soft_tlb_misses, m.scratch);
+    const Address arg0 = c_.qword[c_.rsp + abi::kCallArgsOffset];
+    const RegExp arg1 = c_.rsp + abi::kCallArgsOffset + 16;
+    c_.mov(arg0, Reg64(m.addr.getIdx()));
+    if (m.value && m.value->isXMM()) c_.movdqu(c_.xword[arg1], Xmm(m.value->getIdx()));
+    else if (m.value) c_.mov(c_.qword[arg1], Reg64(m.value->getIdx()));
+    c_.call(ctx_.soft_tlb_slow_paths[soft_tlb_slow_path_index(*m.inst)]);
+    c_.dq(m.inst->imm0);
+    c_.dq(m.inst->imm1);
+    if (m.result && m.result->isXMM()) c_.movdqu(Xmm(m.result->getIdx()), c_.xword[c_.rsp + abi::kCallArgsOffset]);
+    else if (m.result) c_.mov(Reg64(m.result->getIdx()), arg0);
+    c_.jmp(m.resume);
 }
 
 void BlockEmitter::emit_soft_tlb_load(const ir::Inst& inst) {

@@ -77,11 +77,15 @@ void BlockEmitter::store_pc(uint64_t pc) {
 void BlockEmitter::jump_to_block(uint64_t pc, std::optional<Cond> cond) {
     const size_t opcode_bytes = cond ? 2 : 1;
     pad_until_aligned(opcode_bytes, 4);
-    PendingExit& exit = exits_.emplace_back();
-    exit.pc = pc;
-    if (cond) jcc(exit.stub, *cond);
-    else c_.jmp(exit.stub, CodeGenerator::T_NEAR);
-    exit.field = const_cast<uint8_t*>(c_.getCurr()) - 4;
+    // Encoded by hand and bound in emit_exit_stubs: an xbyak Label costs more.
+    if (cond) {
+        c_.db(0x0F);
+        c_.db(0x80 | static_cast<uint8_t>(*cond));  // jcc rel32 (Cond is in x86 order)
+    } else {
+        c_.db(0xE9);  // jmp rel32
+    }
+    c_.dd(0);
+    exits_.push_back({const_cast<uint8_t*>(c_.getCurr()) - 4, pc});
 }
 
 // Pushes {return_address, host code of that block} on the return stack. The
@@ -194,11 +198,11 @@ void BlockEmitter::emit_exit_stubs() {
         store_pc(block_.pc);
         c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
     }
-    for (PendingExit& exit : exits_) {
-        c_.L(exit.stub);
+    for (const PendingExit& exit : exits_) {
+        const void* stub = c_.getCurr();
+        bind_rel32_here(c_, exit.field);
         store_pc(exit.pc);
         c_.jmp(ctx_.epilogue, CodeGenerator::T_NEAR);
-        const void* stub = exit.stub.getAddress();
         sites_.push_back({LinkSite::Kind::Rel32, exit.field, stub, {exit.pc, block_.flags}});
     }
 }

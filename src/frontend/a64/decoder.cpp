@@ -22,19 +22,27 @@ constexpr Encoding kTable[] = {
 // Rows bucketed by instruction bits 28:25 (the A64 top-level op0), each
 // bucket ordered most specific first, so that a row carved out of a wider
 // one (CAS inside the ordered loads, say) wins.
+// A row as decode() scans it: the mask and value inline, so that the scan
+// reads one small array instead of following a pointer per row.
+struct Row {
+    uint32_t mask;
+    uint32_t value;
+    const Encoding* encoding;
+};
+
 struct Buckets {
-    std::array<std::vector<const Encoding*>, 16> rows;
+    std::array<std::vector<Row>, 16> rows;
     Buckets() {
         for (const Encoding& e : kTable) {
             for (uint32_t op0 = 0; op0 < 16; ++op0) {
                 const uint32_t bits = op0 << 25, mask = 0xfu << 25;
-                if (((bits ^ e.pattern.value) & e.pattern.mask & mask) == 0) rows[op0].push_back(&e);
+                if (((bits ^ e.pattern.value) & e.pattern.mask & mask) == 0)
+                    rows[op0].push_back({e.pattern.mask, e.pattern.value, &e});
             }
         }
         for (auto& bucket : rows)
-            std::stable_sort(bucket.begin(), bucket.end(), [](const Encoding* a, const Encoding* b) {
-                return std::popcount(a->pattern.mask) > std::popcount(b->pattern.mask);
-            });
+            std::stable_sort(bucket.begin(), bucket.end(),
+                             [](const Row& a, const Row& b) { return std::popcount(a.mask) > std::popcount(b.mask); });
     }
 };
 
@@ -48,8 +56,8 @@ const Buckets& buckets() {
 std::span<const Encoding> encodings() { return kTable; }
 
 const Encoding* decode(uint32_t word) {
-    for (const Encoding* e : buckets().rows[(word >> 25) & 0xf])
-        if (e->pattern.matches(word)) return e;
+    for (const Row& row : buckets().rows[(word >> 25) & 0xf])
+        if ((word & row.mask) == row.value) return row.encoding;
     return nullptr;
 }
 

@@ -135,7 +135,12 @@ void move_from_sysreg(Translator& t, uint32_t id, unsigned rt) {
     case reg::FPCR: value = get(Opcode::GetFPCR, Type::U32); break;
     case reg::FPSR: value = get(Opcode::GetFPSR, Type::U32); break;
     case reg::TPIDR_EL0: value = get(Opcode::GetTPIDR, Type::U64); break;
-    default: value = t.ir.emit(Opcode::ReadSysReg, Type::U64, {}, {}, {}, id, t.pc); break;
+    default: {
+        // Linux reads SP_EL0 (`current`) at EL1 all the time: a backend can inline it.
+        const bool sp_el0_above_el0 = id == reg::SP_EL0 && t.system && t.el >= 1;
+        value = t.ir.emit(sp_el0_above_el0 ? Opcode::ReadSpEl0 : Opcode::ReadSysReg, Type::U64, {}, {}, {}, id, t.pc);
+        break;
+    }
     }
     t.set_X(rt, value);
 }

@@ -286,8 +286,9 @@ bool CodePages::note(uint64_t va, uint64_t pa) {
     if (va_page == last_va_ && pa_page == last_pa_) return false;
     last_va_ = va_page;
     last_pa_ = pa_page;
-    virtual_.insert(va_page);
+    if (virtual_.insert(va_page).second) virtual_filter_.add(va_page);
     auto [it, is_new] = by_physical_.try_emplace(pa_page);
+    if (is_new) physical_filter_.add(pa_page);
     std::vector<uint64_t>& vas = it->second;
     if (std::find(vas.begin(), vas.end(), va_page) == vas.end()) vas.push_back(va_page);
     return is_new;
@@ -297,6 +298,7 @@ std::vector<uint64_t> CodePages::take_physical(uint64_t pa) {
     auto it = by_physical_.find(pa & kSoftTlbPageMask);
     if (it == by_physical_.end()) return {};
     std::vector<uint64_t> pages = std::move(it->second);
+    physical_filter_.remove(it->first);
     by_physical_.erase(it);
     last_va_ = last_pa_ = 1;
     return pages;
@@ -306,12 +308,21 @@ bool CodePages::take_virtual(uint64_t lo, uint64_t hi) {
     if (hi <= lo) return false;
     const uint64_t first = lo >> kSoftTlbPageShift, last = (hi - 1) >> kSoftTlbPageShift;  // page numbers
     size_t taken = 0;
+    auto take = [&](uint64_t page) {
+        virtual_filter_.remove(page);
+        ++taken;
+    };
     if (last - first >= virtual_.size()) {
-        taken = std::erase_if(virtual_, [&](uint64_t page) {
-            return page >> kSoftTlbPageShift >= first && page >> kSoftTlbPageShift <= last;
+        std::erase_if(virtual_, [&](uint64_t page) {
+            const bool in_range = page >> kSoftTlbPageShift >= first && page >> kSoftTlbPageShift <= last;
+            if (in_range) take(page);
+            return in_range;
         });
     } else {
-        for (uint64_t n = first; n <= last; ++n) taken += virtual_.erase(n << kSoftTlbPageShift);
+        for (uint64_t n = first; n <= last; ++n) {
+            const uint64_t page = n << kSoftTlbPageShift;
+            if (virtual_filter_.may_hold(page) && virtual_.erase(page)) take(page);
+        }
     }
     if (taken) last_va_ = last_pa_ = 1;
     return taken != 0;

@@ -19,6 +19,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cstddef>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -55,11 +56,29 @@ struct WalkResult {
 
 // The physical pages holding translated code, and the virtual pages that
 // code was translated at.
+// How many pages of a set fall in each slot (page number modulo 2^16): a
+// zero says a page is not in the set without a hash lookup, the answer for
+// nearly every page that a data write or an invalidation names.
+class PageFilter {
+public:
+    void add(uint64_t page) { ++counts_[slot(page)]; }
+    void remove(uint64_t page) { --counts_[slot(page)]; }
+    bool may_hold(uint64_t page) const { return counts_[slot(page)] != 0; }
+
+private:
+    static constexpr size_t kSlots = size_t{1} << 16;
+    static size_t slot(uint64_t page) { return (page >> kSoftTlbPageShift) & (kSlots - 1); }
+    std::vector<uint32_t> counts_ = std::vector<uint32_t>(kSlots);
+};
+
 class CodePages {
 public:
     // The fetch at va read pa. True if pa's page was not code until now.
     bool note(uint64_t va, uint64_t pa);
-    bool holds_code(uint64_t pa) const { return by_physical_.count(pa & kSoftTlbPageMask) != 0; }
+    bool holds_code(uint64_t pa) const {
+        const uint64_t page = pa & kSoftTlbPageMask;
+        return physical_filter_.may_hold(page) && by_physical_.count(page) != 0;
+    }
     // pa's page is being written: it stops being code; returns the virtual
     // pages whose blocks may have come from it.
     std::vector<uint64_t> take_physical(uint64_t pa);
@@ -71,6 +90,8 @@ public:
 private:
     std::unordered_map<uint64_t, std::vector<uint64_t>> by_physical_;  // pa page -> va pages
     std::unordered_set<uint64_t> virtual_;                              // va pages
+    PageFilter physical_filter_;  // by_physical_'s keys
+    PageFilter virtual_filter_;   // virtual_
     uint64_t last_va_ = 1, last_pa_ = 1;  // the last note() (fetches come in runs)
 };
 

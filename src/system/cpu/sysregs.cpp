@@ -116,7 +116,8 @@ std::string generic_name(uint32_t reg_id) {
 
 // -d mmu: a TLB invalidation, its scope and its operand.
 void log_tlbi(uint32_t reg_id, const char* scope, uint64_t operand) {
-    log::printf_if(log::Mmu, "mmu: TLBI %s %s 0x%" PRIx64 "\n", generic_name(reg_id).c_str(), scope, operand);
+    if (!log::enabled(log::Mmu)) return;  // before formatting the name: Linux issues TLBIs by the thousand
+    log::printf("mmu: TLBI %s %s 0x%" PRIx64 "\n", generic_name(reg_id).c_str(), scope, operand);
 }
 
 // The lowest EL of a register by its op1 (Arm ARM C5.3).

@@ -18,6 +18,9 @@ EngineOptions engine_options(const SystemCpuConfig& config, CpuContext& context)
     o.soft_tlb = true;              // looked up inline by translated code
     o.count_indirect_hits = config.stats;
     o.perf_map = config.perf_map;
+    // perf's map and -d in_asm/out_asm/op show each block's translation once, compiled: compile them all.
+    o.interpret_first_run =
+        !config.perf_map && !log::enabled(log::InAsm) && !log::enabled(log::OutAsm) && !log::enabled(log::Op);
     o.chaining = !log::enabled(log::NoChain);
     o.translation_flags = [&context](const CpuState&) { return context.translation_flags(); };
     return o;

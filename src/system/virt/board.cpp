@@ -47,6 +47,7 @@ VirtBoard::VirtBoard(const BoardConfig& config, std::function<void(uint8_t)> tra
                      static_cast<unsigned long long>(config.ram_size >> 20));
         std::exit(1);
     }
+    madvise(ram, config.ram_size, MADV_HUGEPAGE);
     ram_ = static_cast<uint8_t*>(ram);
     if (gicv3_) {
         placements_ = {
