@@ -1,14 +1,14 @@
 #include "system/virt/loader.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <system_error>
 
 #include "system/virt/fdt.h"
 
@@ -150,22 +150,31 @@ bool load_kernel(VirtBoard& board, const std::string& path, BootEntry& entry, Sp
 }  // namespace
 
 bool read_file(const std::string& path, const char* what, std::vector<uint8_t>& out, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         error = std::string("cannot open ") + what + " '" + path + "': " + std::strerror(errno);
         return false;
     }
-    // In large chunks into room reserved up front: a byte-wise copy of a 32 MiB kernel took 4% of a Linux boot.
+    // Straight into the vector, sized up front from the file's size: a
+    // 32 MiB kernel copied byte by byte took a few percent of a Linux boot.
+    struct stat st {};
     out.clear();
-    std::error_code size_unknown;  // a directory, say: the read below says so
-    if (const auto size = std::filesystem::file_size(path, size_unknown); !size_unknown) out.reserve(size);
-    std::vector<char> chunk(size_t{1} << 20);
-    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
-        out.insert(out.end(), chunk.begin(), chunk.begin() + in.gcount());
-    if (in.bad()) {
-        error = std::string("cannot read ") + what + " '" + path + "'";
-        return false;
+    out.resize(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 0);
+    size_t used = 0;
+    for (;;) {
+        if (used == out.size()) out.resize(used + (size_t{1} << 20));
+        const ssize_t n = read(fd, out.data() + used, out.size() - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            error = std::string("cannot read ") + what + " '" + path + "': " + std::strerror(errno);
+            close(fd);
+            return false;
+        }
+        if (n == 0) break;
+        used += static_cast<size_t>(n);
     }
+    close(fd);
+    out.resize(used);
     return true;
 }
 
