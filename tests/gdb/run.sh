@@ -102,6 +102,23 @@ expect "unix socket: break kernel_main" "$OUT/unix.log" '^Breakpoint 1, .*kernel
 expect "unix socket: memory nothing maps is an error reply" "$OUT/unix.log" 'Cannot access memory at address 0x7000000000$'
 [ "$status" = 0 ] && echo "PASS unix socket: k ends ferry-system" || fail "unix socket: ferry-system exited $status after k"
 
+# ---- ferry-system -gdb without -S: a debugger attaches to the running guest --------------------
+port=$(free_port)
+timeout 30 "$BUILD/ferry-system" -M virt -cpu cortex-a53 -nographic -nic none -semihosting \
+    -serial "file:$OUT/attach.serial" -kernel "$OUT/kernel.elf" -gdb "tcp::$port" \
+    </dev/null >"$OUT/attach.out" 2>"$OUT/attach.err" &
+ferry=$!
+wait_listening "$port" || fail "attach: ferry-system does not listen on $port"
+for i in $(seq 100); do grep -q spinning "$OUT/attach.serial" 2>/dev/null && break; sleep 0.1; done
+timeout 30 "$GDB" -nx -batch -ex "target remote :$port" -ex 'printf "SPIN=%d\n", spin' -ex 'set var spin = 0' \
+    -ex detach "$OUT/kernel.elf" >"$OUT/attach.log" 2>&1
+wait "$ferry"
+status=$?
+expect "attach: the running guest stops in its loop" "$OUT/attach.log" '^kernel_main .* at .*kernel\.c:17$'
+expect "attach: variables read" "$OUT/attach.log" '^SPIN=1$'
+expect "attach: the guest ran on after detach" "$OUT/attach.serial" '^done$'
+[ "$status" = 0 ] && echo "PASS attach: semihosting exit 0" || fail "attach: ferry-system exited $status"
+
 # ---- ferry-user -g PORT ------------------------------------------------------------------
 port=$(free_port)
 sed "s/@PORT@/$port/" "$HERE/process.gdb.in" >"$OUT/process.gdb"
