@@ -22,6 +22,34 @@ inline CpuState make_state() {
     return s;
 }
 
+// A counted loop for tests of the run loop: x1 counts down from
+// kCountedLoopTrips in a four-instruction block at kCountedLoopBody (x0 += 1,
+// x2 += 3 each time), then three SVCs.
+inline constexpr uint64_t kCountedLoopBase = 0x10000;
+inline constexpr uint64_t kCountedLoopTrips = 1000;
+inline constexpr uint64_t kCountedLoopBody = kCountedLoopBase + 0xc;
+inline const std::vector<uint32_t> kCountedLoop = {
+    0xd2800000u,  // movz x0, #0
+    0xd2807d01u,  // movz x1, #1000
+    0x14000001u,  // b loop
+    0x91000400u,  // loop: add x0, x0, #1
+    0x91000c42u,  //       add x2, x2, #3
+    0xf1000421u,  //       subs x1, x1, #1
+    0x54ffffa1u,  //       b.ne loop
+    0xd4000001u,  // svc #0
+    0xd4000001u,  // svc #0
+    0xd4000001u,  // svc #0
+};
+
+// An engine's instruction fetch from `words` placed at `base`.
+inline a64::FetchFn fetch_words(std::vector<uint32_t> words, uint64_t base) {
+    return [words = std::move(words), base](uint64_t pc, uint32_t& w) {
+        if (pc < base || pc >= base + 4 * words.size()) return false;
+        w = words[(pc - base) / 4];
+        return true;
+    };
+}
+
 // Executes `words` as straight-line code at `pc` (one block per instruction,
 // so branches and exits are visible): stops at the first exit reason or when
 // the pc leaves the sequence. Returns the final state.

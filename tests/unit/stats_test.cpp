@@ -14,23 +14,10 @@
 namespace ferry {
 namespace {
 
-constexpr uint64_t kBase = 0x10000;
-constexpr uint64_t kTrips = 1000;
-constexpr uint64_t kLoopBody = kBase + 0xc;
-
-// x1 counts down from kTrips in a four-instruction block, then three SVCs.
-const std::vector<uint32_t> kLoop = {
-    0xd2800000u,  // movz x0, #0
-    0xd2807d01u,  // movz x1, #1000
-    0x14000001u,  // b loop
-    0x91000400u,  // loop: add x0, x0, #1
-    0x91000c42u,  //       add x2, x2, #3
-    0xf1000421u,  //       subs x1, x1, #1
-    0x54ffffa1u,  //       b.ne loop
-    0xd4000001u,  // svc #0
-    0xd4000001u,  // svc #0
-    0xd4000001u,  // svc #0
-};
+constexpr uint64_t kBase = test::kCountedLoopBase;
+constexpr uint64_t kTrips = test::kCountedLoopTrips;
+constexpr uint64_t kLoopBody = test::kCountedLoopBody;
+const std::vector<uint32_t>& kLoop = test::kCountedLoop;
 // By hand: the 3-instruction entry, kTrips loop bodies of 4, three SVC blocks of 1.
 constexpr uint64_t kLoopInstructions = 3 + 4 * kTrips + 3;
 
@@ -49,14 +36,7 @@ struct StatsRun {
         options.mode = mode;
         options.count_indirect_hits = true;
         state.pc = kBase;
-        engine = std::make_unique<Engine>(
-            state,
-            [words](uint64_t pc, uint32_t& w) {
-                if (pc < kBase || pc >= kBase + 4 * words.size()) return false;
-                w = words[(pc - kBase) / 4];
-                return true;
-            },
-            options);
+        engine = std::make_unique<Engine>(state, test::fetch_words(words, kBase), options);
     }
     const BlockProfile& profile_at(uint64_t pc) const {
         const auto& all = engine->block_profiles();
