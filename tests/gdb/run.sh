@@ -36,6 +36,17 @@ wait_listening() {
     return 1
 }
 
+# start_system NAME OPTIONS...: ferry-system runs kernel.elf in the background
+# (pid in $ferry), its serial output in $OUT/NAME.serial.
+start_system() {
+    local name=$1
+    shift
+    timeout 60 "$BUILD/ferry-system" -M virt -cpu cortex-a53 -nographic -nic none -semihosting \
+        -serial "file:$OUT/$name.serial" -kernel "$OUT/kernel.elf" "$@" \
+        </dev/null >"$OUT/$name.out" 2>"$OUT/$name.err" &
+    ferry=$!
+}
+
 [ -n "$GDB" ] || { fail "gdb: gdb-multiarch is not installed (make deps installs it)"; exit 1; }
 
 aarch64-linux-gnu-gcc -ffreestanding -nostdlib -nostartfiles -static -O2 -g -mgeneral-regs-only -mstrict-align \
@@ -50,10 +61,7 @@ aarch64-linux-gnu-gcc -static -O1 -g -Wall -Werror "$HERE/crash.c" -o "$OUT/cras
 # ---- ferry-system -S -gdb tcp::PORT ----------------------------------------------
 port=$(free_port)
 sed "s/@PORT@/$port/" "$HERE/system.gdb.in" >"$OUT/system.gdb"
-timeout 60 "$BUILD/ferry-system" -M virt -cpu cortex-a53 -nographic -nic none -semihosting \
-    -serial "file:$OUT/system.serial" -kernel "$OUT/kernel.elf" -S -gdb "tcp::$port" \
-    </dev/null >"$OUT/system.out" 2>"$OUT/system.err" &
-ferry=$!
+start_system system -S -gdb "tcp::$port"
 wait_listening "$port" || fail "system: ferry-system does not listen on $port"
 # --foreground: timeout then passes our SIGINT to gdb alone, not to its whole
 # process group as well (a second Ctrl-C makes gdb give up on the target).
@@ -89,10 +97,7 @@ expect "system: the guest ran on after detach" "$OUT/system.serial" '^done$'
 
 # ---- ferry-system over a Unix socket -------------------------------------------------
 sock=$OUT/gdb.sock
-timeout 30 "$BUILD/ferry-system" -M virt -cpu cortex-a53 -nographic -nic none -semihosting \
-    -serial "file:$OUT/unix.serial" -kernel "$OUT/kernel.elf" -S -gdb "unix:$sock,server" \
-    </dev/null >"$OUT/unix.out" 2>"$OUT/unix.err" &
-ferry=$!
+start_system unix -S -gdb "unix:$sock,server"
 for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 timeout 30 "$GDB" -nx -batch -ex "target remote $sock" -ex 'break kernel_main' -ex continue -ex 'set var spin = 0' \
     -ex 'x/x 0x7000000000' -ex kill "$OUT/kernel.elf" >"$OUT/unix.log" 2>&1
@@ -104,10 +109,7 @@ expect "unix socket: memory nothing maps is an error reply" "$OUT/unix.log" 'Can
 
 # ---- ferry-system -gdb without -S: a debugger attaches to the running guest --------------------
 port=$(free_port)
-timeout 30 "$BUILD/ferry-system" -M virt -cpu cortex-a53 -nographic -nic none -semihosting \
-    -serial "file:$OUT/attach.serial" -kernel "$OUT/kernel.elf" -gdb "tcp::$port" \
-    </dev/null >"$OUT/attach.out" 2>"$OUT/attach.err" &
-ferry=$!
+start_system attach -gdb "tcp::$port"
 wait_listening "$port" || fail "attach: ferry-system does not listen on $port"
 for i in $(seq 100); do grep -q spinning "$OUT/attach.serial" 2>/dev/null && break; sleep 0.1; done
 timeout 30 "$GDB" -nx -batch -ex "target remote :$port" -ex 'printf "SPIN=%d\n", spin' -ex 'set var spin = 0' \
