@@ -223,6 +223,19 @@ for program in ferry-user ferry-system; do
     fi
 done
 
+# ---- ferry-system --stats: every figure, and the JIT's instruction count equals the interpreter's --
+for program in exceptions mmu; do
+    run_system "system-stats-$program" "$program" --stats
+    jit=$(sed -n 's/^  guest instructions executed  //p' "$OUT/system-stats-$program.log")
+    expect "system --stats ($program)" "system-stats-$program.log" 0 '^  blocks translated  ' '^  time  .* translating ' \
+        '^  block exits  .*chained ' '^  softmmu TLB  .*hit rate ' '^  exits by cause  .*hlt [0-9]+' \
+        '^ +1  0x[0-9a-f]{16}  [a-z_]+'
+    run_system "system-stats-$program-interp" "$program" --stats --interp
+    interp=$(sed -n 's/^  guest instructions executed  //p' "$OUT/system-stats-$program-interp.log")
+    if [ -n "$jit" ] && [ "$jit" = "$interp" ]; then pass "system --stats ($program): $jit instructions, JIT = interpreter"
+    else fail "system --stats ($program)" "JIT counted '$jit', the interpreter '$interp'"; fi
+done
+
 # ---- both: --perf-map names every translated block in /tmp/perf-PID.map -----------
 # perf_map NAME SYMBOL COMMAND...: the map exists and names a block by SYMBOL.
 perf_map() {
