@@ -36,7 +36,7 @@ const void* BlockEmitter::emit() {
     if (profile_) count_execution();  // after the check: a block left at its entry did not run
     for (ir::ValueId id = 0; id < block_.insts.size(); ++id) {
         const ir::Inst& inst = block_.insts[id];
-        if (inst.removed) continue;
+        if (inst.removed || shift_folds_into_add(id)) continue;
         ra_.begin(id);
         emit_inst(inst, id);
         ra_.end();
@@ -48,16 +48,43 @@ const void* BlockEmitter::emit() {
     return entry;
 }
 
+// The instruction emitted after v (constants emit nothing), or the block's size: the terminal.
+ir::ValueId BlockEmitter::next_emitted(ir::ValueId v) const {
+    ir::ValueId next = v + 1;
+    while (next < block_.insts.size() && (block_.insts[next].removed || block_.insts[next].op == Opcode::Const)) ++next;
+    return next;
+}
+
 // Is the next instruction (or the terminal) v's only user, one that can read
 // v from the x86 flags: a Select's condition or a Branch?
 bool BlockEmitter::only_user_is_next(ir::ValueId v) const {
-    ir::ValueId next = v + 1;
-    while (next < block_.insts.size() && (block_.insts[next].removed || block_.insts[next].op == Opcode::Const)) ++next;
+    const ir::ValueId next = next_emitted(v);
     if (ra_.last_use(v) != next) return false;
     if (next == block_.insts.size())
         return block_.terminal.kind == ir::Terminal::Kind::Branch && block_.terminal.value == v;
     const ir::Inst& user = block_.insts[next];
     return user.op == Opcode::Select && user.args[0] == v && user.args[1] != v && user.args[2] != v;
+}
+
+// Is v a 64-bit shift left by 1..3 whose only user is a 64-bit Add that
+// computes it inside one lea (a register-offset address: base + index <<
+// scale)? Then v is not emitted, and the Add reads the shifted value.
+bool BlockEmitter::shift_folds_into_add(ir::ValueId v) const {
+    const ir::Inst& shift = block_.insts[v];
+    if (shift.op != Opcode::Lsl || shift.type != ir::Type::U64 || ra_.is_const(shift.args[0]) ||
+        !ra_.is_const(shift.args[1]))
+        return false;
+    const uint64_t amount = ra_.const_value(shift.args[1]);
+    if (amount < 1 || amount > 3) return false;
+    const ir::ValueId user = ra_.last_use(v);
+    if (user == block_.insts.size()) return false;
+    const ir::Inst& add = block_.insts[user];
+    if (add.op != Opcode::Add || add.type != ir::Type::U64 || add.args[0] == add.args[1]) return false;
+    for (ir::ValueId i = v + 1; i < user; ++i)
+        if (!block_.insts[i].removed && std::ranges::find(block_.insts[i].args, v) != block_.insts[i].args.end())
+            return false;
+    const ir::ValueId base = add.args[0] == v ? add.args[1] : add.args[0];
+    return !ra_.is_const(base);
 }
 
 // The condition under which the flags say v is true, when v was left in them.

@@ -109,7 +109,9 @@ private:
     };
 
     void emit_inst(const ir::Inst& inst, ir::ValueId id);
+    ir::ValueId next_emitted(ir::ValueId v) const;
     bool only_user_is_next(ir::ValueId v) const;
+    bool shift_folds_into_add(ir::ValueId v) const;
     std::optional<Cond> fused_cond(ir::ValueId v);
     void call_reference(const ir::Inst& inst);
     void emit_call(const ir::Inst& inst);
@@ -148,6 +150,7 @@ private:
     // emit_integer.cpp
     void emit_binary(const ir::Inst& inst, Alu op, bool commutative);
     bool add_with_lea(ir::ValueId a, ir::ValueId b, bool subtract, unsigned bits);
+    bool add_scaled_with_lea(ir::ValueId a, ir::ValueId b);
     void emit_add_carry(const ir::Inst& inst);
     void emit_mul(const ir::Inst& inst);
     void emit_mul_high(const ir::Inst& inst, bool is_signed);

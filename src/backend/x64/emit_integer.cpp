@@ -17,6 +17,7 @@ bool may_leave_width(unsigned bits) { return bits < 32; }
 void BlockEmitter::emit_binary(const ir::Inst& inst, Alu op, bool commutative) {
     const unsigned bits = width(inst.type);
     ir::ValueId a = inst.args[0], b = inst.args[1];
+    if (op == Alu::Add && add_scaled_with_lea(a, b)) return;
     // Prefer the constant as the immediate, and updating a dying operand in place.
     if (commutative && ((ra_.is_const(a) && !ra_.is_const(b)) || (!ra_.dies_here(a) && ra_.dies_here(b) && !ra_.is_const(b))))
         std::swap(a, b);
@@ -44,6 +45,18 @@ bool BlockEmitter::add_with_lea(ir::ValueId a, ir::ValueId b, bool subtract, uns
     const Reg64 res = ra_.def_gpr();
     if (disp) c_.lea(op_reg(res, bits), c_.ptr[ra + static_cast<int32_t>(*disp)]);
     else c_.lea(op_reg(res, bits), c_.ptr[ra + rb]);
+    return true;
+}
+
+// a + (x << n) when shift_folds_into_add left the shift (either operand) to this Add.
+bool BlockEmitter::add_scaled_with_lea(ir::ValueId a, ir::ValueId b) {
+    if (shift_folds_into_add(a)) std::swap(a, b);
+    else if (!shift_folds_into_add(b)) return false;
+    const ir::Inst& shift = block_.insts[b];
+    const Reg64 base = ra_.use_gpr(a);
+    const Reg64 index = ra_.use_gpr_for_folded(shift.args[0]);
+    const Reg64 res = ra_.def_gpr_after_reads();
+    c_.lea(res, c_.ptr[base + index * (1 << ra_.const_value(shift.args[1]))]);
     return true;
 }
 

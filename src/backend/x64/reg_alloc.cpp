@@ -1,5 +1,6 @@
 #include "backend/x64/reg_alloc.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -51,6 +52,8 @@ bool RegAlloc::dies_here(ValueId v) const { return values_[v].last_use <= cur_; 
 void RegAlloc::end() {
     for (ValueId a : operands())
         if (a != ir::kNoValue && dies_here(a)) release(a);
+    if (folded_use_ != kFree && dies_here(folded_use_)) release(folded_use_);  // release() is idempotent
+    folded_use_ = kFree;
     if (cur_ < block_.insts.size() && block_.insts[cur_].type != ir::Type::Void && dies_here(cur_)) release(cur_);
     gpr_locked_ = 0;
     xmm_locked_ = 0;
@@ -200,6 +203,12 @@ Reg64 RegAlloc::use_gpr(ValueId v) {
     else code_.mov(r, slot_address(info.slot));
     bind_gpr(v, r.getIdx());
     return r;
+}
+
+Reg64 RegAlloc::use_gpr_for_folded(ValueId v) {
+    values_[v].last_use = std::max(values_[v].last_use, cur_);
+    folded_use_ = v;
+    return use_gpr(v);
 }
 
 Xmm RegAlloc::use_xmm(ValueId v) {

@@ -35,6 +35,9 @@ public:
     std::optional<uint32_t> imm(ir::ValueId v, unsigned bits) const;
 
     Xbyak::Reg64 use_gpr(ir::ValueId v);
+    // v read for an operand the emitter folded into this instruction (and
+    // skipped): v lives at least until here and is freed at end() if it dies.
+    Xbyak::Reg64 use_gpr_for_folded(ir::ValueId v);
     Xbyak::Xmm use_xmm(ir::ValueId v);
 
     // The result in a fresh register.
@@ -118,6 +121,7 @@ private:
     std::vector<int> free_slots_;
     int next_slot_ = 0;
     ir::ValueId cur_ = 0;
+    ir::ValueId folded_use_ = kFree;
 };
 
 }  // namespace ferry::x64
