@@ -312,6 +312,7 @@ private:
     std::vector<AccessRecord> accesses_;
     std::optional<FusedFlags> fused_;
     std::optional<ir::ValueId> fused_aes_round_;  // an AESRound that also did the next AESMixColumns
+    bool soft_tlb_loaded_ = false;                // abi::kSoftTlb holds this block's table
     std::deque<Xbyak::Label> labels_;
     struct VecConstant {
         uint64_t lo, hi;
