@@ -1,6 +1,7 @@
 // The IR passes: each keeps guest-visible behaviour and removes what it promises.
 #include <gtest/gtest.h>
 
+#include "backend/interp/interpreter.h"
 #include "core/engine.h"
 #include "ir/builder.h"
 #include "ir/passes/passes.h"
@@ -78,6 +79,39 @@ TEST(IrPasses, DeadFlagsAreRemovedWithTheirComputation) {
     EXPECT_EQ(live(b, Opcode::NZCVSub), 0u);
     EXPECT_EQ(live(b, Opcode::NZCVAdd), 1u);
     EXPECT_EQ(verify(b), "");
+}
+
+// ADDS w2, w2, #1 then B.<cond>: EQ, NE, MI and PL test the sum the block
+// computes anyway; the other conditions still compare (they read C or V).
+// Either way the optimised block branches as the unoptimised one.
+TEST(IrPasses, AddsConditionOnNAndZTestsTheSum) {
+    for (unsigned cond = 0; cond < 14; ++cond) {
+        Block b;
+        Builder ir(b);
+        const Value a = ir.trunc(Type::U32, ir.get_x(2));
+        const Value one = ir.imm32(1);
+        ir.set_nzcv(ir.nzcv_add(a, one, ir.imm1(false)));
+        const Value sum = ir.add(a, ir.imm32(1));
+        ir.set_x(2, ir.zext(Type::U64, sum));
+        ir.branch(ir.cond_holds(cond, ir.get_nzcv()), 0x10, 0x20);
+        Block optimised = b;
+        optimize(optimised);
+        const Inst& condition = optimised.at(optimised.terminal.value);
+        ASSERT_EQ(condition.op, Opcode::CondCompare);
+        const bool tests_sum = condition.args[0] == sum.id;
+        EXPECT_EQ(tests_sum, cond < 2 || cond == 4 || cond == 5) << "cond " << cond;
+        if (tests_sum) {
+            EXPECT_EQ(condition.imm1 & 0xff, static_cast<uint64_t>(CompareKind::Logic));
+        }
+        for (uint64_t x2 : {0x0ull, 0xffffffffull, 0x7fffffffull, 0x123456789ull, 0xfffffffeull}) {
+            CpuState before, after;
+            before.x[2] = after.x[2] = x2;
+            interp::run_block(b, before);
+            interp::run_block(optimised, after);
+            EXPECT_EQ(after.pc, before.pc) << "cond " << cond << " x2 " << x2;
+            EXPECT_EQ(after.nzcv, before.nzcv);
+        }
+    }
 }
 
 TEST(IrPasses, FlagsStayWhenAFaultCanObserveThem) {

@@ -380,6 +380,53 @@ TEST_P(X64Backend, StateAccessMatchesInterpreter) {
     }), rng, 20);
 }
 
+// x & 0xff, 0xffff or 0xffffffff, which the backend does as one
+// zero-extending move: every width, the mask on either side, the operand
+// dying there or living on.
+TEST_P(X64Backend, AndWithLowMaskMatchesInterpreter) {
+    Differential d(GetParam());
+    Rng rng;
+    for (Type t : kIntTypes)
+        for (uint64_t mask : {0xffull, 0xffffull, 0xffffffffull})
+            for (bool keep : {false, true}) {
+                d.check(binary_block(Opcode::And, t, {}, mask, keep), rng, 50);
+                d.check(binary_block(Opcode::And, t, mask, {}, keep), rng, 50);
+            }
+}
+
+// A 64-bit Get read only by Truncs to 32 bits or fewer loads its low half:
+// one Trunc, two of different widths, a Get that also has a 64-bit user (not
+// narrowed), the other 64-bit Gets, and the narrow value spilled under pressure.
+TEST_P(X64Backend, TruncatedGetMatchesInterpreter) {
+    Differential d(GetParam());
+    Rng rng;
+    d.check(make_block(0x1000, [&](Builder& ir) {
+        ir.set_x(0, ir.zext(Type::U64, ir.add(ir.trunc(Type::U32, ir.get_x(1)), ir.imm32(1))));
+    }), rng, 50);
+    d.check(make_block(0x1000, [&](Builder& ir) {
+        const Value x = ir.get_x(1);
+        ir.set_x(0, ir.zext(Type::U64, ir.trunc(Type::U32, x)));
+        ir.set_x(2, ir.zext(Type::U64, ir.trunc(Type::U8, x)));
+        ir.set_x(3, ir.zext(Type::U64, ir.trunc(Type::U16, x)));
+    }), rng, 50);
+    d.check(make_block(0x1000, [&](Builder& ir) {
+        const Value x = ir.get_x(1);
+        ir.set_x(0, ir.zext(Type::U64, ir.trunc(Type::U32, x)));
+        ir.set_x(2, ir.add(x, ir.imm64(3)));
+    }), rng, 50);
+    d.check(make_block(0x1000, [&](Builder& ir) {
+        ir.set_x(0, ir.zext(Type::U64, ir.trunc(Type::U32, ir.get_sp())));
+        ir.set_x(2, ir.zext(Type::U64, ir.trunc(Type::U32, ir.emit(Opcode::GetTPIDR, Type::U64))));
+    }), rng, 50, [](CpuState& s) { s.tpidr_el0 = ~s.sp; });
+    d.check(make_block(0x1000, [&](Builder& ir) {
+        const Value low = ir.trunc(Type::U32, ir.get_x(1));
+        std::vector<Value> x;
+        for (unsigned r = 2; r < 31; ++r) x.push_back(ir.get_x(r));
+        for (unsigned r = 2; r < 31; ++r) ir.set_x(r, ir.add(x[r - 2], x[(r - 1) % 29]));
+        ir.set_x(0, ir.zext(Type::U64, low));
+    }), rng, 50);
+}
+
 // base + (index << n), a register-offset address, which the backend computes
 // in one lea for n = 1..3 when the shift has no other user: the index dying
 // at the shift or living on, the shift separated from its Add by other code,

@@ -3,7 +3,8 @@
 // read-write page, a read-only page, a Device page in front of the fake MMIO
 // register and an unmapped page. TLB hits and misses, MMIO, page-crossing
 // accesses, precise permission/translation/alignment/external faults, a TLBI
-// seen by already-translated code, and a store that rewrites translated code.
+// seen by already-translated code, EL0 after EL1 using its own TLB, and a
+// store that rewrites translated code.
 // Instruction words were assembled with aarch64-linux-gnu-as.
 #include <gtest/gtest.h>
 
@@ -157,6 +158,20 @@ TEST(X64Softmmu, TlbiIsSeenByTranslatedCode) {
         EXPECT_EQ(r.state.x[4], 0u) << "before the TLBI";
         EXPECT_EQ(r.state.x[3], 0x5eedu) << "after it";
     }
+}
+
+TEST(X64Softmmu, EretToEl0LooksUpEl0sTable) {
+    // At EL1: ldr x3, [x10] (kData, EL1-only: now in EL1's TLB); x4 = x3;
+    // x3 = 0; eret to EL0 (DAIF masked), where ldr x3, [x10] must take a
+    // permission fault: EL0's table, not EL1's, is looked up. mov x5, #1 after it.
+    const std::vector<uint32_t> body = {0xd2a2000a, 0xf9400143, 0xaa0303e4, 0xd2800003, 0x100000a0, 0xd5184020,
+                                        0xd2807800, 0xd5184000, 0xd69f03e0, 0xf9400143, 0xd2800025};
+    const Outcome jit = run_program(ExecMode::Jit, body);
+    const Outcome interp = run_program(ExecMode::Interpreter, body);
+    expect_same(jit, interp);
+    EXPECT_EQ(jit.state.x[20] >> 26, 0x24u) << "data abort from EL0";
+    EXPECT_EQ(jit.state.x[23], kData);
+    EXPECT_EQ(jit.state.x[5], 0u);
 }
 
 TEST(X64Softmmu, StoreToTranslatedCodeDropsIt) {

@@ -87,6 +87,21 @@ bool BlockEmitter::shift_folds_into_add(ir::ValueId v) const {
     return !ra_.is_const(base);
 }
 
+// Is v a 64-bit Get read only by Truncs to 32 bits or fewer? Then it loads
+// just the low half (zero-extended), which already is the 32-bit Trunc.
+bool BlockEmitter::get_loads_low_half(ir::ValueId v) const {
+    const Opcode op = block_.insts[v].op;
+    if (op != Opcode::GetX && op != Opcode::GetSP && op != Opcode::GetTPIDR) return false;
+    const ir::ValueId last = ra_.last_use(v);
+    if (last == block_.insts.size()) return false;  // the terminal reads it
+    for (ir::ValueId i = v + 1; i <= last; ++i) {
+        const ir::Inst& user = block_.insts[i];
+        if (user.removed || std::ranges::find(user.args, v) == user.args.end()) continue;
+        if (user.op != Opcode::Trunc || ir::bit_width(user.type) > 32) return false;
+    }
+    return true;
+}
+
 // The condition under which the flags say v is true, when v was left in them.
 std::optional<BlockEmitter::Cond> BlockEmitter::fused_cond(ir::ValueId v) {
     if (!fused_ || fused_->value != v) return std::nullopt;
@@ -98,11 +113,11 @@ std::optional<BlockEmitter::Cond> BlockEmitter::fused_cond(ir::ValueId v) {
 void BlockEmitter::emit_inst(const ir::Inst& inst, ir::ValueId id) {
     switch (inst.op) {
     case Opcode::Const: break;  // materialised where used
-    case Opcode::GetX: emit_get(abi::x_offset(inst.imm0), 64); break;
+    case Opcode::GetX: emit_get(abi::x_offset(inst.imm0), get_loads_low_half(id) ? 32 : 64); break;
     case Opcode::SetX: emit_set(inst, abi::x_offset(inst.imm0), 64); break;
-    case Opcode::GetSP: emit_get(offsetof(CpuState, sp), 64); break;
+    case Opcode::GetSP: emit_get(offsetof(CpuState, sp), get_loads_low_half(id) ? 32 : 64); break;
     case Opcode::SetSP: emit_set(inst, offsetof(CpuState, sp), 64); break;
-    case Opcode::GetTPIDR: emit_get(offsetof(CpuState, tpidr_el0), 64); break;
+    case Opcode::GetTPIDR: emit_get(offsetof(CpuState, tpidr_el0), get_loads_low_half(id) ? 32 : 64); break;
     case Opcode::SetTPIDR: emit_set(inst, offsetof(CpuState, tpidr_el0), 64); break;
     case Opcode::GetNZCV: emit_get(offsetof(CpuState, nzcv), 32); break;
     case Opcode::SetNZCV: emit_set_nzcv(inst); break;

@@ -112,6 +112,7 @@ private:
     ir::ValueId next_emitted(ir::ValueId v) const;
     bool only_user_is_next(ir::ValueId v) const;
     bool shift_folds_into_add(ir::ValueId v) const;
+    bool get_loads_low_half(ir::ValueId v) const;
     std::optional<Cond> fused_cond(ir::ValueId v);
     void call_reference(const ir::Inst& inst);
     void emit_call(const ir::Inst& inst);
@@ -149,6 +150,7 @@ private:
 
     // emit_integer.cpp
     void emit_binary(const ir::Inst& inst, Alu op, bool commutative);
+    bool and_as_zero_extension(ir::ValueId a, uint64_t mask);
     bool add_with_lea(ir::ValueId a, ir::ValueId b, bool subtract, unsigned bits);
     bool add_scaled_with_lea(ir::ValueId a, ir::ValueId b);
     void emit_add_carry(const ir::Inst& inst);
@@ -310,6 +312,7 @@ private:
     std::vector<AccessRecord> accesses_;
     std::optional<FusedFlags> fused_;
     std::optional<ir::ValueId> fused_aes_round_;  // an AESRound that also did the next AESMixColumns
+    bool soft_tlb_loaded_ = false;                // abi::kSoftTlb holds this block's table
     std::deque<Xbyak::Label> labels_;
     struct VecConstant {
         uint64_t lo, hi;

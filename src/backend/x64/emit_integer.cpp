@@ -21,11 +21,28 @@ void BlockEmitter::emit_binary(const ir::Inst& inst, Alu op, bool commutative) {
     // Prefer the constant as the immediate, and updating a dying operand in place.
     if (commutative && ((ra_.is_const(a) && !ra_.is_const(b)) || (!ra_.dies_here(a) && ra_.dies_here(b) && !ra_.is_const(b))))
         std::swap(a, b);
+    if (op == Alu::And && ra_.is_const(b) && and_as_zero_extension(a, ra_.const_value(b))) return;
     if ((op == Alu::Add || op == Alu::Sub) && bits >= 32 && !ra_.dies_here(a) && add_with_lea(a, b, op == Alu::Sub, bits))
         return;
     const Reg64 res = ra_.def_gpr_copy(a);
     alu(op, op_reg(res, bits), source(b, bits));
     if ((op == Alu::Add || op == Alu::Sub) && may_leave_width(bits)) zero_extend(res, bits);
+}
+
+// a & 0xff, 0xffff or 0xffffffff: one zero-extending move, not a mask in a register.
+bool BlockEmitter::and_as_zero_extension(ir::ValueId a, uint64_t mask) {
+    unsigned from;
+    switch (mask) {
+    case 0xff: from = 8; break;
+    case 0xffff: from = 16; break;
+    case 0xffffffff: from = 32; break;
+    default: return false;
+    }
+    const Reg64 src = ra_.use_gpr(a);
+    const Reg64 res = ra_.def_gpr_after_reads();
+    if (from == 32) c_.mov(res.cvt32(), src.cvt32());
+    else c_.movzx(res.cvt32(), exact_reg(src, from));
+    return true;
 }
 
 // res = a + b (or a - constant b) in a fresh register without copying a first,
@@ -287,6 +304,10 @@ void BlockEmitter::emit_trunc(const ir::Inst& inst) {
         const Reg64 res = ra_.def_gpr();
         c_.movq(res, src);
         zero_extend(res, bits);
+        return;
+    }
+    if (bits == 32 && get_loads_low_half(inst.args[0])) {
+        ra_.def_gpr_copy(inst.args[0]);  // already loaded as 32 bits
         return;
     }
     const Reg64 src = ra_.use_gpr(inst.args[0]);

@@ -205,7 +205,11 @@ uint8_t* BlockEmitter::soft_tlb_lookup(const Reg64& addr, unsigned bytes, size_t
     c_.mov(addend, addr);
     c_.shr(addend, kSoftTlbPageShift - kSoftTlbEntryShift);
     c_.and_(addend.cvt32(), (kSoftTlbEntries - 1) << kSoftTlbEntryShift);
-    c_.add(addend, abi::state_qword(offsetof(CpuState, soft_tlb)));
+    if (!soft_tlb_loaded_) {  // the first lookup is on the main path: it dominates the later ones
+        c_.mov(abi::kSoftTlb, abi::state_qword(offsetof(CpuState, soft_tlb)));
+        soft_tlb_loaded_ = true;
+    }
+    c_.add(addend, abi::kSoftTlb);
     c_.lea(scratch, c_.ptr[addr + (bytes - 1)]);
     c_.and_(scratch, static_cast<uint32_t>(kSoftTlbPageMask));  // sign-extended: ~0xfff
     c_.cmp(scratch, c_.qword[addend + tag_offset]);

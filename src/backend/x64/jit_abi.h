@@ -18,6 +18,10 @@ namespace ferry::x64::abi {
 inline const Xbyak::Reg64 kState{Xbyak::Operand::R15};      // CpuState*
 inline const Xbyak::Reg64 kGuestBase{Xbyak::Operand::R14};  // user-mode guest_base
 inline const Xbyak::Reg64 kGuestMask{Xbyak::Operand::R13};  // user-mode guest_mask
+// System mode has no guest_base: there r14 holds CpuState::soft_tlb, loaded
+// by each block before its first inline lookup. The table changes only with
+// the EL, on exception entry and return, which end blocks.
+inline const Xbyak::Reg64 kSoftTlb = kGuestBase;
 
 // Frame layout, offsets from rsp.
 constexpr int kCallArgsOffset = 0;   // 3 x Vec128: arguments of a reference-function call

@@ -22,7 +22,8 @@ void simplify(Block& block);
 // Turns ConditionHolds of flags computed in the block by a compare (SUBS,
 // ADDS, ANDS and their CMP/CMN/TST aliases) into one CondCompare of the
 // compared values, so that a backend can branch on its own flags and the
-// NZCV word is only built if something else needs it.
+// NZCV word is only built if something else needs it. An EQ/NE/MI/PL of
+// ADDS flags tests the sum the block also computes (Logic of the sum).
 void flag_fusion(Block& block);
 
 // Removes NZCV writes that a later NZCV write overwrites before a read or a
