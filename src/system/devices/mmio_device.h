@@ -16,6 +16,12 @@ public:
     virtual void write(uint64_t offset, unsigned size, uint64_t value) = 0;
 };
 
+// -d guest_errors: the guest misused a register of `device` ("pl011",
+// "gicv2 distributor"...): what = "read of unknown", "write to read-only"...
+void log_register_misuse(const char* device, const char* what, uint64_t offset);
+// -d guest_errors: an access wider than the device's 32-bit registers.
+void log_wide_access(const char* device, const char* direction, unsigned size, uint64_t offset);
+
 // A wire from a device to the interrupt controller: called with the new level.
 using IrqLine = std::function<void(bool level)>;
 

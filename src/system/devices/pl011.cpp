@@ -1,9 +1,5 @@
 #include "system/devices/pl011.h"
 
-#include <cinttypes>
-
-#include "common/log.h"
-
 namespace ferry::system {
 
 namespace {
@@ -76,7 +72,7 @@ void Pl011::receive_idle() {
 }
 
 uint64_t Pl011::read(uint64_t offset, unsigned size) {
-    if (size > 4) log::printf_if(log::GuestErrors, "pl011: %u-byte read of register 0x%" PRIx64 "\n", size, offset);
+    if (size > 4) log_wide_access("pl011", "read", size, offset);
     uint64_t id;
     if (primecell_id_register(offset, kId, id)) return id;
     switch (offset) {
@@ -93,13 +89,13 @@ uint64_t Pl011::read(uint64_t offset, unsigned size) {
     case RIS: return raw_interrupts_;
     case MIS: return raw_interrupts_ & mask_;
     case DMACR: return dmacr_;
-    case ICR: log::printf_if(log::GuestErrors, "pl011: read of write-only register 0x%" PRIx64 "\n", offset); return 0;
-    default: log::printf_if(log::GuestErrors, "pl011: read of unknown register 0x%" PRIx64 "\n", offset); return 0;
+    case ICR: log_register_misuse("pl011", "read of write-only", offset); return 0;
+    default: log_register_misuse("pl011", "read of unknown", offset); return 0;
     }
 }
 
 void Pl011::write(uint64_t offset, unsigned size, uint64_t value) {
-    if (size > 4) log::printf_if(log::GuestErrors, "pl011: %u-byte write of register 0x%" PRIx64 "\n", size, offset);
+    if (size > 4) log_wide_access("pl011", "write", size, offset);
     const uint32_t v = static_cast<uint32_t>(value);
     switch (offset) {
     case DR:
@@ -137,9 +133,9 @@ void Pl011::write(uint64_t offset, unsigned size, uint64_t value) {
     case FR:
     case RIS:
     case MIS:
-        log::printf_if(log::GuestErrors, "pl011: write to read-only register 0x%" PRIx64 "\n", offset);
+        log_register_misuse("pl011", "write to read-only", offset);
         break;
-    default: log::printf_if(log::GuestErrors, "pl011: write to unknown register 0x%" PRIx64 "\n", offset); break;
+    default: log_register_misuse("pl011", "write to unknown", offset); break;
     }
 }
 

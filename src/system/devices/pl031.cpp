@@ -1,9 +1,5 @@
 #include "system/devices/pl031.h"
 
-#include <cinttypes>
-
-#include "common/log.h"
-
 namespace ferry::system {
 
 namespace {
@@ -40,7 +36,7 @@ void Pl031::alarm() {
 }
 
 uint64_t Pl031::read(uint64_t offset, unsigned size) {
-    if (size > 4) log::printf_if(log::GuestErrors, "pl031: %u-byte read of register 0x%" PRIx64 "\n", size, offset);
+    if (size > 4) log_wide_access("pl031", "read", size, offset);
     uint64_t id;
     if (primecell_id_register(offset, kId, id)) return id;
     switch (offset) {
@@ -51,13 +47,13 @@ uint64_t Pl031::read(uint64_t offset, unsigned size) {
     case RTCIMSC: return interrupt_mask_;
     case RTCRIS: return raw_interrupt_;
     case RTCMIS: return raw_interrupt_ && interrupt_mask_;
-    case RTCICR: log::printf_if(log::GuestErrors, "pl031: read of write-only register 0x%" PRIx64 "\n", offset); return 0;
-    default: log::printf_if(log::GuestErrors, "pl031: read of unknown register 0x%" PRIx64 "\n", offset); return 0;
+    case RTCICR: log_register_misuse("pl031", "read of write-only", offset); return 0;
+    default: log_register_misuse("pl031", "read of unknown", offset); return 0;
     }
 }
 
 void Pl031::write(uint64_t offset, unsigned size, uint64_t value) {
-    if (size > 4) log::printf_if(log::GuestErrors, "pl031: %u-byte write of register 0x%" PRIx64 "\n", size, offset);
+    if (size > 4) log_wide_access("pl031", "write", size, offset);
     const uint32_t v = static_cast<uint32_t>(value);
     switch (offset) {
     case RTCMR:
@@ -81,9 +77,9 @@ void Pl031::write(uint64_t offset, unsigned size, uint64_t value) {
     case RTCDR:
     case RTCRIS:
     case RTCMIS:
-        log::printf_if(log::GuestErrors, "pl031: write to read-only register 0x%" PRIx64 "\n", offset);
+        log_register_misuse("pl031", "write to read-only", offset);
         break;
-    default: log::printf_if(log::GuestErrors, "pl031: write to unknown register 0x%" PRIx64 "\n", offset); break;
+    default: log_register_misuse("pl031", "write to unknown", offset); break;
     }
 }
 

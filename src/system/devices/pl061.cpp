@@ -1,9 +1,5 @@
 #include "system/devices/pl061.h"
 
-#include <cinttypes>
-
-#include "common/log.h"
-
 namespace ferry::system {
 
 namespace {
@@ -42,7 +38,7 @@ void Pl061::set_input(unsigned line, bool level) {
 }
 
 uint64_t Pl061::read(uint64_t offset, unsigned size) {
-    if (size > 4) log::printf_if(log::GuestErrors, "pl061: %u-byte read of register 0x%" PRIx64 "\n", size, offset);
+    if (size > 4) log_wide_access("pl061", "read", size, offset);
     uint64_t id;
     if (primecell_id_register(offset, kId, id)) return id;
     // GPIODATA: address bits [9:2] select which lines a read sees.
@@ -56,13 +52,13 @@ uint64_t Pl061::read(uint64_t offset, unsigned size) {
     case GPIORIS: return edge_interrupts_ | level_interrupts();
     case GPIOMIS: return (edge_interrupts_ | level_interrupts()) & mask_;
     case GPIOAFSEL: return afsel_;
-    case GPIOIC: log::printf_if(log::GuestErrors, "pl061: read of write-only register 0x%" PRIx64 "\n", offset); return 0;
-    default: log::printf_if(log::GuestErrors, "pl061: read of unknown register 0x%" PRIx64 "\n", offset); return 0;
+    case GPIOIC: log_register_misuse("pl061", "read of write-only", offset); return 0;
+    default: log_register_misuse("pl061", "read of unknown", offset); return 0;
     }
 }
 
 void Pl061::write(uint64_t offset, unsigned size, uint64_t value) {
-    if (size > 4) log::printf_if(log::GuestErrors, "pl061: %u-byte write of register 0x%" PRIx64 "\n", size, offset);
+    if (size > 4) log_wide_access("pl061", "write", size, offset);
     const uint8_t v = static_cast<uint8_t>(value);
     if (offset < 0x400) {
         // GPIODATA: address bits [9:2] select which output lines the write changes.
@@ -79,9 +75,9 @@ void Pl061::write(uint64_t offset, unsigned size, uint64_t value) {
         case GPIOAFSEL: afsel_ = v; break;
         case GPIORIS:
         case GPIOMIS:
-            log::printf_if(log::GuestErrors, "pl061: write to read-only register 0x%" PRIx64 "\n", offset);
+            log_register_misuse("pl061", "write to read-only", offset);
             break;
-        default: log::printf_if(log::GuestErrors, "pl061: write to unknown register 0x%" PRIx64 "\n", offset); break;
+        default: log_register_misuse("pl061", "write to unknown", offset); break;
         }
     }
     update_irq();
