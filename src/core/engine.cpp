@@ -361,29 +361,25 @@ ExitReason Engine::run() {
         const StatsTimer timing(im.profiler != nullptr, stats_.translate_seconds);
         return im.backend.compile(b, im.profile_of(b));
     };
-    auto jit_code = [&](uint64_t pc, uint64_t flags) -> const void* {
-        if (const void* code = im.backend.lookup(pc, flags)) return code;
-        // Only lockstep runs the IR again; the JIT alone drops it once compiled.
-        if (im.options.mode == ExecMode::Lockstep) return compile(ir_block(pc, flags));
-        translate(im.scratch, pc, flags);
-        return compile(im.scratch);
-    };
     auto interpret = [&](const ir::Block& b) {
         stats_.instructions_stepped += b.guest_instructions;
         im.count_interpreted(b, s);
         run_guarded(user_mode, [&] { interp::run_block(b, s); });
     };
-    // interpret_first_run: a block's first run interprets its unoptimised IR,
-    // the cheapest way to run a block that never comes back; its second
-    // translates it again and compiles it. Null after a first run.
-    auto first_run_or_code = [&](uint64_t pc, uint64_t flags) -> const void* {
+    // Compiled code for (pc, flags); null if the block ran in the interpreter
+    // instead: with interpret_first_run a block's first run interprets its
+    // unoptimised IR, the cheapest way to run a block that never comes back,
+    // and its second translates it again and compiles it.
+    auto jit_code = [&](uint64_t pc, uint64_t flags) -> const void* {
         if (const void* code = im.backend.lookup(pc, flags)) return code;
-        if (im.ran_once.first_run(pc, flags)) {
+        // Only lockstep runs the IR again; the JIT alone drops it once compiled.
+        if (im.options.mode == ExecMode::Lockstep) return compile(ir_block(pc, flags));
+        if (im.options.interpret_first_run && im.ran_once.first_run(pc, flags)) {
             translate(im.scratch, pc, flags, false);
             interpret(im.scratch);
             return nullptr;
         }
-        translate(im.scratch, pc, flags, true);
+        translate(im.scratch, pc, flags);
         return compile(im.scratch);
     };
 
@@ -401,8 +397,7 @@ ExitReason Engine::run() {
         log_dispatch(s);
         switch (im.options.mode) {
         case ExecMode::Jit: {
-            const void* code = im.options.interpret_first_run ? first_run_or_code(pc, flags) : jit_code(pc, flags);
-            if (code) run_guarded(user_mode, [&] { im.backend.run(s, code); });
+            if (const void* code = jit_code(pc, flags)) run_guarded(user_mode, [&] { im.backend.run(s, code); });
             break;
         }
         case ExecMode::Interpreter: interpret(ir_block(pc, flags)); break;
